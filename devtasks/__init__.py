@@ -1,0 +1,1 @@
+"""invoke tasks, one module per area; tasks.py at the top collects them."""
