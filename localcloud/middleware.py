@@ -1,0 +1,166 @@
+"""The WSGI middleware: our routes first, moto's server app for everything else."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+import threading
+import time
+import traceback
+from urllib.parse import unquote
+
+from localcloud import apigateway_store, settings
+from localcloud.lambda_api import FUNCTION_PATH, INVOKE_PATH, handle_invoke
+from localcloud.lambda_runtime import LambdaRuntime
+from localcloud.wsgi import Reply, aws_json_error, call_app, json_reply, read_body, service_of
+
+HEALTH_PATH = "/_localcloud/health"
+WEBSITE_PREFIX = "/_website/"
+EXECUTE_API = re.compile(r"^/restapis/(?P<api>[^/]*)/(?P<stage>[^/]*)/_user_request_(?P<path>/.*)?$")
+REST_API_DOC = re.compile(r"^/restapis/(?P<api>[^/]+)/?$")
+
+
+class LocalCloud:
+    """Serve moto plus Lambda execution, API Gateway invocation, Step Functions fixes, websites.
+
+    Parameters
+    ----------
+    port : int
+        The port this process serves on (the endpoint workers and the interpreter call back).
+    boot_id : str
+        Changes at every start, so deploy tooling can notice a restarted (empty) emulator.
+    """
+
+    def __init__(self, port: int, boot_id: str):
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        from localcloud import apigateway_store, stepfunctions
+
+        self.moto = DomainDispatcherApplication(create_backend_app)
+        self.port, self.boot_id, self.started = port, boot_id, time.time()
+        self.endpoint = f"http://{settings.HOST}:{port}"
+        self.runtime = LambdaRuntime(self.endpoint, settings.state_dir() / "lambda")
+        self.openapi = apigateway_store.OpenApiStore()
+        stepfunctions.install_client_cache(port)
+        self._stopping = threading.Event()
+        threading.Thread(target=self._reap, daemon=True, name="localcloud-reaper").start()
+
+    def __call__(self, environ: dict, start_response):
+        try:
+            reply = self.route(environ)
+        except Exception as exc:  # never a stack trace to the client; the log keeps it
+            traceback.print_exc(file=sys.stderr)
+            reply = aws_json_error(500, "InternalFailure", f"the local cloud failed on this request: {exc}")
+        return reply(environ, start_response)
+
+    def route(self, environ: dict) -> Reply:
+        path = environ.get("PATH_INFO", "") or "/"
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH:
+            return json_reply(200, self.health())
+        if path.startswith(WEBSITE_PREFIX) or path.rstrip("/") + "/" == WEBSITE_PREFIX:
+            from localcloud.website import serve_website
+
+            return serve_website(environ, path[len(WEBSITE_PREFIX):])
+        match = EXECUTE_API.match(path)
+        if match:
+            from localcloud.apigateway import invoke_rest_api
+
+            return invoke_rest_api(self, environ, match["api"], match["stage"], match["path"] or "/")
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("AWSStepFunctions."):
+            from localcloud import stepfunctions
+
+            return stepfunctions.handle(environ, self.forward) or self.forward(environ)
+        service = service_of(environ)
+        match = INVOKE_PATH.match(path)
+        if match and service in (None, "lambda"):
+            if method != "POST":
+                return aws_json_error(405, "UnknownOperationException", f"Invoke takes POST, not {method}")
+            return handle_invoke(self.runtime, environ, match["name"])
+        deleted = FUNCTION_PATH.match(path) if service == "lambda" and method == "DELETE" else None
+        if deleted and not deleted.group(2):
+            reply = self.forward(environ)
+            if reply.status < 300:
+                name = unquote(deleted["name"])
+                name = name.split(":function:", 1)[1].split(":")[0] if ":function:" in name else name
+                self.runtime.retire_function(name)
+            return reply
+        if service == "apigateway":
+            return self._apigateway_control(environ, path, method)
+        return self.forward(environ)
+
+    def forward(self, environ: dict) -> Reply:
+        """Let moto answer; its failures come back AWS-shaped, not as a debugger page."""
+        read_body(environ)
+        try:
+            status, headers, body = call_app(self.moto, environ)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return aws_json_error(400, "SerializationException", f"could not parse the request body: {exc}")
+        except (KeyError, TypeError) as exc:
+            if not environ.get("HTTP_X_AMZ_TARGET"):
+                traceback.print_exc(file=sys.stderr)
+                return aws_json_error(500, "InternalFailure", f"the emulator could not handle this request: {exc!r}")
+            return aws_json_error(400, "ValidationException", f"a required parameter is missing or malformed: {exc}")
+        except NotImplementedError as exc:
+            return aws_json_error(501, "NotImplemented", f"the emulator does not implement this: {exc}")
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            return aws_json_error(500, "InternalFailure", f"the emulator could not handle this request: {exc}")
+        if status >= 400 and b"<html" in body[:200].lower():
+            code = "UnknownOperationException" if status == 404 else "InternalFailure"
+            return aws_json_error(status, code, f"no operation answers {environ.get('REQUEST_METHOD')} "
+                                                f"{environ.get('PATH_INFO')} here (HTTP {status})")
+        reply = Reply(status, body, {})
+        reply.headers = {k: v for k, v in headers}
+        return reply
+
+    def health(self) -> dict:
+        return {"status": "ok", "boot_id": self.boot_id, "started_at": self.started, "port": self.port,
+                "endpoint": self.endpoint,
+                "lambda_workers": {k: len(v) for k, v in self.runtime.workers().items()}}
+
+    def close(self) -> None:
+        self._stopping.set()
+        self.runtime.retire(None)
+
+    def _apigateway_control(self, environ: dict, path: str, method: str) -> Reply:
+        """Keep the OpenAPI body Terraform sends, so validators and models can be honoured."""
+        match = REST_API_DOC.match(path)
+        is_put = match is not None and method == "PUT"
+        is_import = path.rstrip("/") == "/restapis" and method == "POST" and "mode=import" in environ.get(
+            "QUERY_STRING", "")
+        if not (is_put or is_import):
+            reply = self.forward(environ)
+            if match and method == "DELETE" and reply.status < 300:
+                self.openapi.forget(match["api"])
+            return reply
+        body = read_body(environ)
+        doc = apigateway_store.parse_document(body)
+        if doc is not None and isinstance(doc.get("paths"), dict):
+            patched = json.dumps(apigateway_store.normalise_for_moto(doc)).encode()
+            environ["localcloud.body"], environ["wsgi.input"] = patched, io.BytesIO(patched)
+            environ["CONTENT_LENGTH"] = str(len(patched))
+        reply = self.forward(environ)
+        if reply.status < 300:
+            try:
+                api_id = match["api"] if is_put else json.loads(reply.body)["id"]
+            except (ValueError, KeyError, TypeError):
+                return reply
+            self.openapi.remember(api_id, body, environ.get("QUERY_STRING", ""))
+        return reply
+
+    def _reap(self) -> None:
+        while not self._stopping.wait(30):
+            self.runtime.reap_idle()
+            _prune_interpreter_threads()
+
+
+def _prune_interpreter_threads() -> None:
+    """moto keeps every execution thread in a list forever; drop the finished ones."""
+    try:
+        from moto.stepfunctions.parser.utils import TMP_THREADS
+    except ImportError:
+        return
+    TMP_THREADS[:] = [t for t in TMP_THREADS if t.is_alive()]
