@@ -1,0 +1,113 @@
+"""Build the Lambda deployment package: same source, same bytes.
+
+The zip holds the handlers (``lambdas/``), the engine (``recommender/``) and numpy
+for Lambda's platform (manylinux2014 x86_64, CPython 3.11), installed once into a
+cache under build/lambda/deps. Entries are sorted, timestamps fixed at 1980-01-01
+and permissions fixed, so rebuilding unchanged sources rewrites nothing and a
+repeat ``terraform apply`` sees the same hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from devtasks.paths import BUILD, ROOT
+
+NUMPY = "numpy==2.2.6"  # the newest numpy with a manylinux2014 wheel for CPython 3.11
+PLATFORM = ("--platform", "manylinux2014_x86_64", "--only-binary=:all:", "--python-version", "3.11",
+            "--implementation", "cp")
+LAMBDA_DIR = BUILD / "lambda"
+PACKAGE = LAMBDA_DIR / "recommender.zip"
+SOURCES = ("lambdas", "recommender")
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+FILE_MODE = 0o100644 << 16
+
+
+class BuildError(RuntimeError):
+    """The package could not be built; the message says what to do."""
+
+
+def dependencies() -> Path:
+    """The numpy tree for Lambda, installed once (pip, manylinux2014 wheels only)."""
+    target = LAMBDA_DIR / "deps" / NUMPY.replace("==", "-")
+    marker = target / ".complete"
+    if marker.exists():
+        return target
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile", *PLATFORM,
+               "--target", str(target), NUMPY]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode:
+        raise BuildError(f"pip could not fetch {NUMPY} for Lambda (manylinux2014_x86_64, cp311):\n"
+                         f"{result.stderr.strip()[-800:]}\nCheck that PyPI is reachable and retry `invoke build`.")
+    marker.write_text(NUMPY + "\n")
+    return target
+
+
+def _wanted(relative: Path) -> bool:
+    parts = relative.parts
+    return not ("__pycache__" in parts or "tests" in parts or parts[0] == "bin"
+                or relative.suffix in (".pyc", ".pyi") or relative.name in (".complete", "README.md"))
+
+
+def entries() -> list[tuple[str, Path]]:
+    """``(name in the zip, file)`` for every file the package carries, sorted by name."""
+    found: dict[str, Path] = {}
+    for source in SOURCES:
+        folder = ROOT / source
+        if not (folder / "__init__.py").exists():
+            raise BuildError(f"{folder} is not a Python package; the Lambda package needs it")
+        for path in folder.rglob("*.py"):
+            relative = path.relative_to(ROOT)
+            if _wanted(relative):
+                found[relative.as_posix()] = path
+    deps = dependencies()
+    for path in deps.rglob("*"):
+        relative = path.relative_to(deps)
+        if path.is_file() and _wanted(relative):
+            found[relative.as_posix()] = path
+    return sorted(found.items())
+
+
+def fingerprint(files: list[tuple[str, Path]]) -> str:
+    """SHA-256 over every entry's name and content."""
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def write_zip(files: list[tuple[str, Path]], target: Path) -> None:
+    """Write ``files`` with fixed timestamps and permissions, in the given order."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    with zipfile.ZipFile(partial, "w") as archive:
+        for name, path in files:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.external_attr = FILE_MODE
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            archive.writestr(info, path.read_bytes(), compresslevel=6)
+    partial.replace(target)
+
+
+def build(target: Path = PACKAGE) -> dict:
+    """Build the package if its inputs changed.
+
+    Returns
+    -------
+    dict
+        ``{"path", "sha256", "bytes", "files", "rebuilt"}``.
+    """
+    files = entries()
+    inputs = fingerprint(files)
+    stamp = target.with_suffix(".inputs")
+    rebuilt = not (target.exists() and stamp.exists() and stamp.read_text().strip() == inputs)
+    if rebuilt:
+        write_zip(files, target)
+        stamp.write_text(inputs + "\n")
+    data = target.read_bytes()
+    return {"path": target, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "files": len(files),
+            "rebuilt": rebuilt}

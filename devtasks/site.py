@@ -1,0 +1,104 @@
+"""The site's build copy (API URL written in) and S3 syncs (site and model) with content types."""
+from __future__ import annotations
+
+import hashlib
+import html
+import mimetypes
+import re
+import shutil
+from pathlib import Path
+
+from devtasks.paths import BUILD, ROOT
+
+FRONTEND = ROOT / "frontend"
+SITE = BUILD / "site"
+API_URL_META = re.compile(r'(<meta\s+name="api-url"\s+content=")[^"]*(")')
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+         ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+         ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon",
+         ".txt": "text/plain; charset=utf-8", ".webmanifest": "application/manifest+json"}
+
+
+class SiteError(RuntimeError):
+    """The site cannot be prepared or synced; the message says what to do."""
+
+
+def prepare(api_url: str, source: Path = FRONTEND, target: Path = SITE) -> Path:
+    """Copy the frontend into ``target`` with the API URL in index.html's ``<meta name="api-url">``."""
+    index = source / "index.html"
+    if not index.exists():
+        raise SiteError(f"{index} does not exist; the site needs it")
+    text = index.read_text(encoding="utf-8")
+    if not API_URL_META.search(text):
+        raise SiteError(f'{index} has no <meta name="api-url" content="..."> tag; the deploy writes the API URL there')
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("README.md", "*.test.*", "node_modules"))
+    written = API_URL_META.sub(lambda m: m.group(1) + html.escape(api_url, quote=True) + m.group(2), text, count=1)
+    (target / "index.html").write_text(written, encoding="utf-8")
+    return target
+
+
+def content_type(path: Path) -> str:
+    """The Content-Type a browser needs for ``path``."""
+    return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _md5(data: bytes) -> str:
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def sync(s3, folder: Path, bucket: str, prefix: str = "", delete: bool = True) -> dict:
+    """Make ``s3://bucket/prefix`` hold exactly the files of ``folder`` (unchanged ones are skipped).
+
+    Returns
+    -------
+    dict
+        ``{"uploaded": [...], "unchanged": int, "deleted": [...]}``.
+    """
+    remote = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            remote[obj["Key"]] = obj["ETag"].strip('"')
+    uploaded, unchanged = [], 0
+    local_keys = set()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        key = prefix + path.relative_to(folder).as_posix()
+        local_keys.add(key)
+        data = path.read_bytes()
+        if remote.get(key) == _md5(data):
+            unchanged += 1
+            continue
+        extra = {"ContentType": content_type(path)}
+        if path.name == "index.html":
+            extra["CacheControl"] = "no-cache"
+        s3.put_object(Bucket=bucket, Key=key, Body=data, **extra)
+        uploaded.append(key)
+    stale = sorted(set(remote) - local_keys) if delete else []
+    for start in range(0, len(stale), 1000):
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in stale[start:start + 1000]]})
+    return {"uploaded": uploaded, "unchanged": unchanged, "deleted": stale}
+
+
+def empty_bucket(s3, bucket: str) -> int:
+    """Delete every object version and delete marker in ``bucket``; returns how many."""
+    removed = 0
+    try:
+        pages = list(s3.get_paginator("list_object_versions").paginate(Bucket=bucket))
+    except s3.exceptions.NoSuchBucket:
+        return 0
+    for page in pages:
+        doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                  for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        for start in range(0, len(doomed), 1000):
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start:start + 1000]})
+        removed += len(doomed)
+    return removed
+
+
+def model_fingerprint(model_dir: Path) -> str:
+    """A short hash of the artifact's files (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in model_dir.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,89 @@
+"""invoke build / deploy / destroy / logs / status: the served stack (terraform/, lambdas/, stepfunctions/)."""
+from __future__ import annotations
+
+import time
+
+from invoke import Exit, task
+
+from devtasks.terraform import TARGETS, TerraformError
+
+TARGET_HELP = "where: local (the local cloud on this machine) or aws (your default AWS credentials)"
+
+
+def _check_target(target: str) -> None:
+    if target not in TARGETS:
+        raise Exit(f"unknown target {target!r}: use --target local or --target aws")
+
+
+@task
+def build(c):
+    """Build the Lambda package (reproducible zip) into build/lambda/."""
+    from devtasks import lambda_zip
+
+    try:
+        result = lambda_zip.build()
+    except lambda_zip.BuildError as error:
+        raise Exit(str(error)) from None
+    state = "built" if result["rebuilt"] else "unchanged"
+    print(f"{result['path']} {state}: {result['files']} files, {result['bytes'] / 1e6:.1f} MB, "
+          f"sha256 {result['sha256'][:16]}")
+
+
+@task(help={"target": TARGET_HELP})
+def deploy(c, target="local"):
+    """Deploy the stack (local cloud by default) and print the website and API URLs."""
+    _check_target(target)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from devtasks.stack_deploy import deploy as run
+
+    started = time.perf_counter()
+    try:
+        result = run(target)
+    except (TerraformError, RuntimeError, BotoCoreError, ClientError) as error:
+        raise Exit(f"deploy failed: {error}") from None
+    print(f"\nDeployed to {target} in {time.perf_counter() - started:.0f} s")
+    print(f"  website: {result.website_url}")
+    print(f"  API:     {result.api_url}")
+
+
+@task(help={"target": TARGET_HELP, "keep_cloud": "leave the local cloud running after destroying"})
+def destroy(c, target="local", keep_cloud=False):
+    """Destroy everything deploy created (buckets emptied first) and stop the local cloud."""
+    _check_target(target)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from devtasks.stack_deploy import destroy as run
+
+    started = time.perf_counter()
+    try:
+        run(target, stop_cloud=not keep_cloud)
+    except (TerraformError, RuntimeError, BotoCoreError, ClientError) as error:
+        raise Exit(f"destroy failed: {error}") from None
+    print(f"Destroyed {target} in {time.perf_counter() - started:.0f} s")
+
+
+@task(help={"name": "function: api, validate or recommend (or a full function name)",
+            "target": TARGET_HELP, "minutes": "how far back to look", "follow": "keep printing new lines"})
+def logs(c, name, target="local", minutes=30, follow=False):
+    """Print a function's recent CloudWatch Logs lines (--follow to tail)."""
+    _check_target(target)
+    from devtasks.stack_status import LookupFailed, tail
+
+    try:
+        tail(target, name, minutes=int(minutes), follow=follow)
+    except LookupFailed as error:
+        raise Exit(str(error)) from None
+    except KeyboardInterrupt:
+        pass
+
+
+@task
+def status(c):
+    """Show what is deployed on each target (URLs, local cloud state)."""
+    from devtasks.stack_status import describe
+
+    print(describe())
+
+
+TASKS = [build, deploy, destroy, logs, status]

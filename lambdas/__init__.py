@@ -1,0 +1,1 @@
+"""The Lambda functions: thin handlers, plain-Python logic, one data-access module per store."""

@@ -1,0 +1,79 @@
+"""Configuration from environment variables, read and checked once per container."""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+
+class ConfigError(RuntimeError):
+    """An environment variable is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every function needs to know about the deployed stack.
+
+    Attributes mirror the environment variables Terraform sets
+    (terraform/modules/functions/main.tf).
+    """
+
+    results_table: str
+    events_table: str
+    models_bucket: str
+    model_prefix: str
+    cors_origin: str
+    result_ttl_days: int
+    recommender_backend: str
+    state_machine_arn: str
+    max_body_bytes: int
+    model_dir: str
+
+
+def from_env(env: Mapping[str, str]) -> Settings:
+    """Build and check settings from an environment mapping.
+
+    Raises
+    ------
+    ConfigError
+        Naming the variable that is missing or malformed.
+    """
+
+    def need(name: str) -> str:
+        value = env.get(name, "").strip()
+        if not value:
+            raise ConfigError(f"environment variable {name} is not set; Terraform sets it on deploy")
+        return value
+
+    def whole(name: str, default: str, low: int, high: int) -> int:
+        raw = env.get(name, default).strip()
+        if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
+            raise ConfigError(f"environment variable {name} must be a whole number in {low}..{high}, got {raw!r}")
+        return int(raw)
+
+    backend = env.get("RECOMMENDER_BACKEND", "builtin").strip() or "builtin"
+    if backend not in ("builtin", "personalize"):
+        raise ConfigError(f"RECOMMENDER_BACKEND must be builtin or personalize, got {backend!r}")
+    prefix = need("MODEL_PREFIX")
+    if not prefix.endswith("/"):
+        raise ConfigError(f"MODEL_PREFIX must end with a slash, got {prefix!r}")
+    return Settings(
+        results_table=need("RESULTS_TABLE"),
+        events_table=need("EVENTS_TABLE"),
+        models_bucket=need("MODELS_BUCKET"),
+        model_prefix=prefix,
+        cors_origin=env.get("CORS_ORIGIN", "").strip(),
+        result_ttl_days=whole("RESULT_TTL_DAYS", "30", 1, 365),
+        recommender_backend=backend,
+        state_machine_arn=env.get("STATE_MACHINE_ARN", "").strip(),
+        max_body_bytes=whole("MAX_BODY_BYTES", "8192", 256, 1_000_000),
+        model_dir=env.get("MODEL_DIR", "/tmp/model").strip() or "/tmp/model",
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this container (read once)."""
+    return from_env(os.environ)

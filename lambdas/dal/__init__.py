@@ -1,0 +1,1 @@
+"""Data access: one small module per store (S3 model, results, events, workflow)."""

@@ -1,0 +1,1 @@
+"""Lambda entry points: parse, call logic, map errors (one module per function)."""

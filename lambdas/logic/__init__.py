@@ -1,0 +1,1 @@
+"""Plain Python the handlers call; unit tests call it without AWS."""

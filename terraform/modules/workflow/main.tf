@@ -1,0 +1,89 @@
+# The EXPRESS state machine answering POST /recommendations in one round trip:
+# Validate -> RecordInteractions -> Recommend -> StoreResult.
+
+locals {
+  logging = var.log_level != "OFF"
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  count             = local.logging ? 1 : 0
+  name              = "/aws/vendedlogs/states/${var.name}-recommendation"
+  retention_in_days = 14
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = "${var.name}-workflow"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "InvokeSteps"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [var.validate_function_arn, var.recommend_function_arn]
+  }
+  statement {
+    sid       = "StoreResult"
+    actions   = ["dynamodb:PutItem"]
+    resources = [var.results_table.arn]
+  }
+  statement {
+    sid       = "RecordInteractions"
+    actions   = ["dynamodb:PutItem"]
+    resources = [var.events_table.arn]
+  }
+
+  dynamic "statement" {
+    for_each = local.logging ? [1] : []
+    content {
+      # CloudWatch Logs delivery for Step Functions authorizes only on "*"
+      # (no resource-level permissions exist for these actions).
+      sid = "DeliverExecutionLogs"
+      actions = [
+        "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+      ]
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "${var.name}-workflow"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}
+
+resource "aws_sfn_state_machine" "this" {
+  name     = "${var.name}-recommendation"
+  type     = "EXPRESS"
+  role_arn = aws_iam_role.this.arn
+  definition = templatefile(var.definition_file, {
+    validate_function_arn  = var.validate_function_arn
+    recommend_function_arn = var.recommend_function_arn
+    results_table          = var.results_table.name
+    events_table           = var.events_table.name
+  })
+
+  dynamic "logging_configuration" {
+    for_each = local.logging ? [1] : []
+    content {
+      level                  = var.log_level
+      include_execution_data = false
+      log_destination        = "${aws_cloudwatch_log_group.this[0].arn}:*"
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.this]
+}

@@ -1,0 +1,4 @@
+output "state_machine" {
+  description = "The recommendation workflow: name and ARN."
+  value       = { name = aws_sfn_state_machine.this.name, arn = aws_sfn_state_machine.this.arn }
+}
