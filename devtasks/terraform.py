@@ -108,6 +108,9 @@ class Stack:
     def init(self) -> None:
         """``terraform init`` with this state root, then select (or create) the target's workspace."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # The data dir remembers the last selected workspace; the other target's selection must not leak
+        # into this init (terraform fails on a workspace that this state root does not have).
+        (self.data_dir / "environment").unlink(missing_ok=True)
         self._run("init", workspace=False, input=False, reconfigure=IsFlagged, no_color=IsFlagged,
                   backend_config={"workspace_dir": str(self.state_root)})
         self._run("workspace select", "-or-create", self.target, workspace=False, no_color=IsFlagged)
