@@ -1,0 +1,130 @@
+"""Quality benchmark: ours against every peer on MovieLens-100K (5-fold user split) and the bank data.
+
+    python -m bench.quality [--datasets movielens,bank] [--folds 5] [--peers EASE,BPR]
+
+Protocols (recommender.evaluation): P2 reveal 5 random items, P3 reveal only demographics, P4 both;
+held-out users with >= 6 items (MovieLens users all have >= 20); NDCG/Recall/HitRate/coverage @10.
+Peers are installed by bench/install_peers.sh. Prints markdown tables and writes build/bench/quality.json.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # implicit's advice; set before numpy loads BLAS
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from bench.machine import machine  # noqa: E402
+from bench.quality_runs import PROTOCOLS, run_split, subset_users  # noqa: E402
+from recommender import evaluation as ev  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "build" / "bench"
+
+
+def merge(runs: list[dict]) -> dict:
+    """Concatenate per-user metrics over folds; keep fold means, train time and latency means."""
+    merged = {}
+    for p in PROTOCOLS:
+        merged[p] = {}
+        for name in runs[0][p]:
+            parts = [r[p][name] for r in runs if name in r[p]]
+            metrics = parts[0]["result"].per_user
+            per_user = {m: np.concatenate([x["result"].per_user[m] for x in parts]) for m in metrics}
+            merged[p][name] = {"per_user": per_user,
+                               "fold_ndcg": [x["result"].mean("ndcg") for x in parts],
+                               "coverage": float(np.mean([x["result"].coverage for x in parts])),
+                               "train_s": float(np.mean([x["train_s"] for x in parts])),
+                               "latency_ms": float(np.mean([x["latency_ms"] for x in parts]))}
+    return merged
+
+
+def table(title: str, merged: dict) -> tuple[str, dict]:
+    lines = [f"\n### {title}\n", "| Protocol | Algorithm | NDCG@10 | (fold sd) | Recall@10 | HitRate@10 | Coverage@10 "
+             "| Train s | Request ms |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    summary = {}
+    for p, algos in merged.items():
+        order = sorted(algos, key=lambda n: -np.mean(algos[n]["per_user"]["ndcg"]))
+        for name in order:
+            x = algos[name]
+            pu = x["per_user"]
+            lines.append(f"| {p} | {name} | {np.mean(pu['ndcg']):.4f} | {np.std(x['fold_ndcg']):.4f} | "
+                         f"{np.mean(pu['recall']):.4f} | {np.mean(pu['hitrate']):.4f} | {x['coverage']:.3f} | "
+                         f"{x['train_s']:.2f} | {x['latency_ms']:.3f} |")
+        peers = [n for n in order if n not in ("Ours", "Oracle")]
+        best = peers[0] if peers else None
+        entry = {n: float(np.mean(algos[n]["per_user"]["ndcg"])) for n in order}
+        if best and "Ours" in algos:
+            d, lo, hi = ev.paired_bootstrap_ci(algos["Ours"]["per_user"]["ndcg"], algos[best]["per_user"]["ndcg"])
+            entry["diff_vs_best_peer"] = {"peer": best, "mean": d, "ci95": [lo, hi]}
+            lines.append(f"| {p} | Ours − {best} | {d:+.4f} | 95% CI [{lo:+.4f}, {hi:+.4f}] | | | | | |")
+        if "Oracle" in algos:
+            ratio = entry["Ours"] / entry["Oracle"]
+            entry["ours_over_oracle"] = ratio
+            lines.append(f"| {p} | Ours / Oracle | {ratio:.3f} | | | | | | |")
+        summary[p] = entry
+    return "\n".join(lines), summary
+
+
+def movielens(folds: int, only, log) -> list[dict]:
+    from recommender.movielens import load_movielens
+
+    ds = load_movielens()
+    perm = np.random.default_rng(0).permutation(ds.n_users)
+    runs = []
+    for f, test in enumerate(np.array_split(perm, folds)):
+        log(f"MovieLens-100K fold {f + 1}/{folds}: {ds.n_users - len(test)} training users, {len(test)} held out")
+        train_rows = np.setdiff1d(perm, test)
+        runs.append(run_split(subset_users(ds, train_rows), subset_users(ds, np.sort(test)), seed=f, only=only,
+                              log=log))
+    return runs
+
+
+def bank(only, log) -> list[dict]:
+    from recommender import load_dataset
+    from recommender.generator import bank_oracle
+
+    root = Path(__file__).resolve().parent.parent / "data"
+    log("bank dataset: data/train -> data/test users with >= 6 products")
+    return [run_split(load_dataset(root / "train"), load_dataset(root / "test"), seed=0, only=only,
+                      oracle=bank_oracle(), log=log)]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default="movielens,bank")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--peers", default="", help="comma-separated subset of peers (default: all)")
+    args = parser.parse_args(argv)
+    only = {p for p in args.peers.split(",") if p} or None
+    started = time.time()
+    log = lambda msg: print(msg, flush=True)  # noqa: E731
+    header = (f"Quality benchmark · {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {machine()}\n"
+              "(the machine was shared with other work during the run: times are indicative)")
+    log(header)
+    report, summary = [header], {}
+    for name in args.datasets.split(","):
+        if name == "movielens":
+            merged = merge(movielens(args.folds, only, log))
+            title = f"MovieLens-100K, {args.folds}-fold user split"
+        elif name == "bank":
+            merged = merge(bank(only, log))
+            title = "Bank dataset (data/train -> data/test), with the generator's exact posterior (Oracle)"
+        else:
+            raise SystemExit(f"unknown dataset {name!r}: choose movielens and/or bank")
+        text, summary[name] = table(title, merged)
+        report.append(text)
+        log(text)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "quality.json").write_text(json.dumps(summary, indent=2))
+    (OUT / "quality.md").write_text("\n".join(report) + "\n")
+    log(f"\nwrote {OUT / 'quality.md'} and quality.json in {time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Evaluation protocols and ranking metrics@k (used by training's tuning, notebook 03 and bench).
+
+Protocols, for held-out users with at least ``reveal + 1`` items:
+
+- "items" (P2): reveal ``reveal`` random items; rank every other item; the rest are relevant.
+- "meta"  (P3): reveal only the user's metadata; rank every item; all the user's items are relevant.
+- "both"  (P4): the same revealed items as "items" plus the metadata.
+- "none":      reveal nothing (popularity); all the user's items are relevant.
+
+Metrics per user, over the top k of the ranked list (revealed items removed):
+NDCG@k (binary gains, ideal DCG over min(k, |relevant|) hits), Recall@k =
+hits / min(k, |relevant|), HitRate@k, Precision@k = hits / k; coverage@k is
+the share of the catalogue that appears in anyone's top k.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+MODES = ("items", "meta", "both", "none")
+
+
+@dataclass
+class Protocol:
+    """One evaluation protocol instance (rows are evaluated users).
+
+    Attributes
+    ----------
+    mode : str
+    users : ndarray (u,)         row indices of the evaluated users in their dataset
+    revealed : csr_matrix (u, n) revealed item indicators (empty rows for "meta"/"none")
+    relevant : csr_matrix (u, n) items to find
+    meta_index : ndarray (u, F) or None   encoded metadata (recommender.features), when revealed
+    """
+
+    mode: str
+    users: np.ndarray
+    revealed: sp.csr_matrix
+    relevant: sp.csr_matrix
+    meta_index: np.ndarray | None
+
+
+def make_protocol(a: sp.csr_matrix, meta_index: np.ndarray | None, mode: str, reveal: int = 5,
+                  seed: int = 0, min_items: int | None = None) -> Protocol:
+    """Build a protocol from a users x items matrix ``a``; the same seed reveals the same items in every mode."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    a = a.tocsr()
+    sizes = np.diff(a.indptr)
+    users = np.flatnonzero(sizes >= (reveal + 1 if min_items is None else min_items))
+    rng = np.random.default_rng(seed)
+    n = a.shape[1]
+    rev_rows, rev_cols = [], []
+    for r, u in enumerate(users):
+        items = a.indices[a.indptr[u]:a.indptr[u + 1]]
+        chosen = rng.choice(items, size=min(reveal, len(items) - 1), replace=False)
+        rev_rows.append(np.full(len(chosen), r))
+        rev_cols.append(np.sort(chosen))
+    rows = np.concatenate(rev_rows) if rev_rows else np.zeros(0, dtype=int)
+    cols = np.concatenate(rev_cols) if rev_cols else np.zeros(0, dtype=int)
+    revealed = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(users), n))
+    truth = a[users]
+    truth.data[:] = 1.0
+    if mode in ("items", "both"):
+        relevant = (truth - revealed).tocsr()
+        relevant.eliminate_zeros()
+    else:
+        relevant = truth.tocsr()
+        revealed = sp.csr_matrix((len(users), n))
+    meta = meta_index[users] if (meta_index is not None and mode in ("meta", "both")) else None
+    return Protocol(mode, users, revealed, relevant, meta)
+
+
+def top_k(scores: np.ndarray, revealed: sp.csr_matrix, k: int) -> np.ndarray:
+    """Indices of the k best items per row, best first, revealed items excluded."""
+    scores = np.array(scores, dtype=np.float64, copy=True)
+    r, c = revealed.nonzero()
+    scores[r, c] = -np.inf
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
+
+
+def ranking_metrics(top: np.ndarray, relevant: sp.csr_matrix, k: int) -> dict[str, np.ndarray]:
+    """Per-user NDCG, Recall, HitRate and Precision @k from the top-k lists."""
+    rel = relevant.tocsr()
+    hits = np.zeros(top.shape, dtype=bool)
+    for u in range(top.shape[0]):
+        hits[u] = np.isin(top[u], rel.indices[rel.indptr[u]:rel.indptr[u + 1]])
+    n_rel = np.diff(rel.indptr)
+    discount = 1.0 / np.log2(np.arange(2, k + 2))
+    dcg = hits @ discount[: top.shape[1]]
+    ideal = np.cumsum(discount)[np.clip(np.minimum(n_rel, k) - 1, 0, None)]
+    n_hits = hits.sum(axis=1)
+    denom = np.maximum(np.minimum(n_rel, k), 1)
+    return {"ndcg": np.where(n_rel > 0, dcg / ideal, 0.0), "recall": n_hits / denom,
+            "hitrate": (n_hits > 0).astype(float), "precision": n_hits / k}
+
+
+@dataclass
+class EvalResult:
+    """Per-user metrics of one scorer on one protocol."""
+
+    name: str
+    mode: str
+    per_user: dict[str, np.ndarray]
+    coverage: float
+    top: np.ndarray
+
+    def mean(self, metric: str) -> float:
+        return float(np.mean(self.per_user[metric])) if len(self.per_user[metric]) else float("nan")
+
+    def summary(self) -> dict[str, float]:
+        out = {m: self.mean(m) for m in self.per_user}
+        out["coverage"] = self.coverage
+        return out
+
+
+ScoreFn = Callable[[sp.csr_matrix, "np.ndarray | None"], np.ndarray]
+
+
+def evaluate(score_fn: ScoreFn, protocol: Protocol, k: int = 10, name: str = "", batch: int = 2048) -> EvalResult:
+    """Score every protocol user with ``score_fn(revealed_rows, meta_rows)`` and compute metrics@k."""
+    tops = []
+    for start in range(0, len(protocol.users), batch):
+        sl = slice(start, start + batch)
+        meta = protocol.meta_index[sl] if protocol.meta_index is not None else None
+        scores = score_fn(protocol.revealed[sl], meta)
+        tops.append(top_k(scores, protocol.revealed[sl], k))
+    n = protocol.revealed.shape[1]
+    top = np.vstack(tops) if tops else np.zeros((0, k), dtype=int)
+    per_user = ranking_metrics(top, protocol.relevant, k)
+    coverage = len(np.unique(top)) / n if n else 0.0
+    return EvalResult(name, protocol.mode, per_user, coverage, top)
+
+
+def paired_bootstrap_ci(a: np.ndarray, b: np.ndarray, n_boot: int = 2000, seed: int = 0,
+                        level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of a - b over users and its percentile bootstrap interval (users resampled, pairs kept)."""
+    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(diff), size=(n_boot, len(diff)))
+    means = diff[idx].mean(axis=1)
+    lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return float(diff.mean()), float(lo), float(hi)

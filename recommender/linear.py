@@ -1,0 +1,125 @@
+"""Closed-form ridge solves of the expected "reveal k, predict the rest" loss, one per mode.
+
+All four modes come from the same Gram statistics (recommender.gram): the
+feature set differs (items only; metadata only; items + metadata; nothing), so
+each mode gets the least-squares weights that are best *for the inputs it will
+see*. Metadata fields are dropped at random in the objective (each field
+missing with probability q, in expectation, as dropout): a request may leave
+fields out, and a field then simply adds nothing, while the fields it does
+give are weighted to carry the signal of the correlated ones it left out.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from recommender.gram import GramStats
+
+
+class NumericalError(ArithmeticError):
+    """A closed-form solve failed (singular or non-finite system)."""
+
+
+def _solve(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    try:
+        out = np.linalg.solve(lhs, rhs)
+    except np.linalg.LinAlgError as exc:
+        raise NumericalError(f"ridge system could not be solved ({exc}); increase the regularisation") from exc
+    if not np.all(np.isfinite(out)):
+        raise NumericalError("ridge solution is not finite; increase the regularisation")
+    return out
+
+
+def _ridge(g: GramStats, blocks: list[str], lams: dict[str, float], target: str) -> dict[str, np.ndarray]:
+    """Solve (G_FF + Lambda) W = G_Fy for the feature blocks named in ``blocks`` plus an intercept."""
+    all_target = target == "all"
+    xx = (g.xx if isinstance(g.xx, np.ndarray) else g.xx.toarray()) if "x" in blocks else None
+    rows = {"x": (xx, g.mx.T, g.x1), "m": (g.mx, g.mm, g.m1)}
+    rhs_of = {"x": (g.xy if isinstance(g.xy, np.ndarray) else g.xy.toarray()) if "x" in blocks else None,
+              "m": g.my_all if all_target else g.my}
+    sizes = {"x": g.x1.shape[0], "m": g.mm.shape[0]}
+    parts_l, parts_r = [], []
+    for b in blocks:
+        xrow, mrow, one_col = rows[b]
+        cols = [xrow if c == "x" else mrow for c in blocks]
+        parts_l.append(np.hstack(cols + [one_col[:, None]]))
+        parts_r.append(rhs_of[b])
+    last = [g.x1 if c == "x" else g.m1 for c in blocks]
+    parts_l.append(np.concatenate(last + [np.array([g.one])])[None, :])
+    parts_r.append((g.y1_all if all_target else g.y1)[None, :])
+    lhs = np.vstack(parts_l)
+    rhs = np.vstack(parts_r)
+    penalty = np.concatenate([np.broadcast_to(lams[b], (sizes[b],)) for b in blocks]
+                             + [np.array([1e-6 * max(g.one, 1.0)])])
+    lhs[np.diag_indices_from(lhs)] += penalty
+    sol = _solve(lhs, rhs)
+    out, start = {}, 0
+    for b in blocks:
+        out[b] = sol[start:start + sizes[b]]
+        start += sizes[b]
+    out["bias"] = sol[start]
+    return out
+
+
+def with_field_dropout(g: GramStats, q: float) -> GramStats:
+    """Expected statistics when each metadata field is missing (all-zero) with probability q.
+
+    Features of one field are one-hot, so within a field only the diagonal of the metadata Gram is
+    non-zero: E[m_a m_b] = (1-q)^2 m_a m_b across fields, (1-q) m_a on the diagonal.
+    """
+    keep = 1.0 - q
+    mm = keep * keep * g.mm
+    mm[np.diag_indices_from(mm)] += keep * q * np.diag(g.mm)
+    return replace(g, mm=mm, mx=keep * g.mx, my=keep * g.my, m1=keep * g.m1, my_all=keep * g.my_all)
+
+
+def restrict_meta(g: GramStats, n_keep: int) -> GramStats:
+    """The statistics with only the first ``n_keep`` metadata features (single fields, no crosses)."""
+    return replace(g, mm=g.mm[:n_keep, :n_keep], mx=g.mx[:n_keep], my=g.my[:n_keep], m1=g.m1[:n_keep],
+                   my_all=g.my_all[:n_keep], meta_freq=g.meta_freq[:n_keep])
+
+
+def pad_rows(w: np.ndarray, rows: int) -> np.ndarray:
+    """Zero rows appended so ``w`` has ``rows`` rows (features a restricted solve left out)."""
+    return np.vstack([w, np.zeros((rows - w.shape[0], w.shape[1]), dtype=w.dtype)]) if rows > w.shape[0] else w
+
+
+def meta_penalty(g: GramStats, lam: float) -> np.ndarray:
+    """Ridge penalty on metadata features: lam * sqrt(weight of the feature * mean weight).
+
+    Between a uniform penalty (which shrinks a field of many small buckets much harder than a
+    field of two common values) and one proportional to the weight (which leaves rare features,
+    such as crosses seen a few times, barely shrunk)."""
+    d = np.diag(g.mm)
+    return lam * np.sqrt(np.maximum(d, 0.0) * (d.mean() if len(d) else 1.0)) + 1e-9
+
+
+def solve_none(g: GramStats) -> np.ndarray:
+    """Popularity: the weighted share of users holding each item."""
+    return g.y1_all / max(g.one, 1e-12)
+
+
+def solve_items(g: GramStats, lam_items: float) -> tuple[np.ndarray, np.ndarray]:
+    """Items-only mode: (W (n, n), bias (n,))."""
+    sol = _ridge(g, ["x"], {"x": lam_items}, target="held")
+    return sol["x"], sol["bias"]
+
+
+def solve_meta(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.ndarray, np.ndarray]:
+    """Metadata-only mode (nothing revealed, every item a target): (W (m, n), bias (n,))."""
+    sol = _ridge(with_field_dropout(g, dropout), ["m"], {"m": meta_penalty(g, lam_meta)}, target="all")
+    return sol["m"], sol["bias"]
+
+
+def solve_meta_held(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.ndarray, np.ndarray]:
+    """Metadata weights for the held items of a revealing user (large-catalogue both mode)."""
+    sol = _ridge(with_field_dropout(g, dropout), ["m"], {"m": meta_penalty(g, lam_meta)}, target="held")
+    return sol["m"], sol["bias"]
+
+
+def solve_both(g: GramStats, lam_items: float, lam_meta: float, dropout: float):
+    """Items + metadata mode: (W_items (n, n), W_meta (m, n), bias (n,))."""
+    sol = _ridge(with_field_dropout(g, dropout), ["x", "m"], {"x": lam_items, "m": meta_penalty(g, lam_meta)},
+                 target="held")
+    return sol["x"], sol["m"], sol["bias"]

@@ -1,0 +1,41 @@
+"""Every bad request is a ValueError naming the field and what is allowed."""
+import pytest
+
+from recommender.training import train
+from test_model import tiny_dataset
+
+
+@pytest.fixture(scope="module")
+def model():
+    return train(tiny_dataset(n_users=60))
+
+
+@pytest.mark.parametrize("request_kwargs, words", [
+    ({"items": ["zz"]}, ["unknown item id 'zz'"]),
+    ({"items": "a0"}, ["items must be a list"]),
+    ({"items": [3]}, ["items", "strings"]),
+    ({"items": ["a0", "a0"]}, ["'a0' is given twice"]),
+    ({"exclude": ["nope"]}, ["exclude", "unknown item id 'nope'"]),
+    ({"metadata": {"HEIGHT": 180}}, ["unknown metadata field 'HEIGHT'", "AGE, SEX"]),
+    ({"metadata": {"AGE": 150}}, ["'AGE'", "out of range", "between 18 and 99"]),
+    ({"metadata": {"AGE": "thirty"}}, ["'AGE'", "must be a number", "str"]),
+    ({"metadata": {"AGE": True}}, ["'AGE'", "must be a number"]),
+    ({"metadata": {"AGE": 30.5}}, ["'AGE'", "whole number"]),
+    ({"metadata": {"AGE": float("nan")}}, ["'AGE'", "finite"]),
+    ({"metadata": {"SEX": "X"}}, ["'SEX'", "choose one of: F, M"]),
+    ({"metadata": {"SEX": 1}}, ["'SEX'", "choose one of: F, M"]),
+    ({"metadata": ["SEX", "F"]}, ["metadata must be a dict"]),
+    ({"k": 0}, ["k must be", "at least 1"]),
+    ({"k": "3"}, ["k must be"]),
+    ({"category": "Delta"}, ["category 'Delta'", "Alpha, Beta, Gamma"]),
+])
+def test_bad_input_names_the_problem(model, request_kwargs, words):
+    with pytest.raises(ValueError) as err:
+        model.recommend(**request_kwargs)
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_a_missing_or_null_field_is_fine(model):
+    assert model.recommend(metadata={"SEX": "F", "AGE": None}, k=3)
+    assert model.recommend(metadata={}, k=3) == model.recommend(k=3)
