@@ -18,7 +18,9 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+import uuid
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import boto3
@@ -38,6 +40,7 @@ def handler(event, context):
     return {"statusCode": 200, "body": json.dumps(item)}
 """
 STEP = "def handler(event, context):\n    return {'n': event['n'] + 1}\n"
+CARRY = "def handler(event, context):\n    return dict(event, n=event['n'] + 1)\n"
 NOOP = "def handler(event, context):\n    return event\n"
 
 
@@ -77,7 +80,8 @@ def _deploy(endpoint: str) -> dict:
                      BillingMode="PAY_PER_REQUEST")
     ddb.put_item(TableName="bench", Item={"pk": {"S": "a"}, "v": {"S": "1"}})
     arns = {}
-    for name, source, env in (("noop", NOOP, {}), ("items", ITEMS, {"TABLE_NAME": "bench"}), ("step", STEP, {})):
+    for name, source, env in (("noop", NOOP, {}), ("items", ITEMS, {"TABLE_NAME": "bench"}), ("step", STEP, {}),
+                              ("carry", CARRY, {})):
         arns[name] = lam.create_function(FunctionName=f"bench-{name}", Runtime="python3.11", Role=role,
                                          Handler="app.handler", Code={"ZipFile": _zip(source)},
                                          Environment={"Variables": env})["FunctionArn"]
@@ -96,7 +100,36 @@ def _deploy(endpoint: str) -> dict:
     definition = {"StartAt": "A", "States": {"A": dict(task, Next="B"), "B": dict(task, End=True)}}
     machine = _client(endpoint, "stepfunctions").create_state_machine(
         name="bench", definition=json.dumps(definition), roleArn=role, type="EXPRESS")["stateMachineArn"]
-    return {"api": api, "machine": machine}
+    workflow = _client(endpoint, "stepfunctions").create_state_machine(
+        name="bench-workflow", definition=json.dumps(_product_shaped(arns["carry"])), roleArn=role,
+        type="EXPRESS")["stateMachineArn"]
+    return {"api": api, "machine": machine, "workflow": workflow}
+
+
+def _product_shaped(function_arn: str) -> dict:
+    """The product workflow's shape: Lambda → DynamoDB putItem → Lambda → putItem, Retry and Catch on each."""
+    guard = {"Retry": [{"ErrorEquals": ["Lambda.TooManyRequestsException"], "MaxAttempts": 2}],
+             "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}]}
+    put = {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "ResultPath": None, **guard,
+           "Parameters": {"TableName": "bench", "Item": {"pk": {"S.$": "$.id"},
+                                                         "v": {"S.$": "States.Format('{}', $.n)"}}}}
+    call = {"Type": "Task", "Resource": function_arn, **guard}
+    return {"StartAt": "A", "States": {
+        "A": dict(call, Next="B"), "B": dict(put, Next="C"), "C": dict(call, Next="D"), "D": dict(put, End=True),
+        "Failed": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}}}
+
+
+def _throughput(endpoint: str, machine: str, clients: int, per_client: int) -> float:
+    """Sync executions per second with ``clients`` callers in parallel."""
+    def run(_: int) -> None:
+        sfn = _client(endpoint, "stepfunctions")
+        for _ in range(per_client):
+            sfn.start_sync_execution(stateMachineArn=machine, input=json.dumps({"id": uuid.uuid4().hex, "n": 1}))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(run, range(clients)))
+    return clients * per_client / (time.perf_counter() - started)
 
 
 def _rss_mb(state_dir: Path, endpoint: str) -> float:
@@ -167,9 +200,16 @@ def main() -> None:
         sfn = _client(endpoint, "stepfunctions")
         express = _timed(lambda: sfn.start_sync_execution(stateMachineArn=names["machine"], input='{"n": 1}'),
                          max(20, args.runs // 4))
+        shaped = _timed(lambda: sfn.start_sync_execution(stateMachineArn=names["workflow"],
+                                                         input=json.dumps({"id": uuid.uuid4().hex, "n": 1})),
+                        max(20, args.runs // 4))
+        rate = _throughput(endpoint, names["workflow"], 4, max(10, args.runs // 8))
         rows += [("Warm Lambda invoke (boto3), p50", f"{statistics.median(warm):.2f} ms", "≤ 3 ms"),
                  ("API GET → Lambda → DynamoDB, p50", f"{statistics.median(api):.2f} ms", "≤ 10 ms"),
                  ("Express sync execution, 2 Lambda states, p50", f"{statistics.median(express):.1f} ms", "≤ 60 ms"),
+                 ("Express sync, product-shaped (2 Lambda + 2 putItem), p50",
+                  f"{statistics.median(shaped):.1f} ms", "—"),
+                 ("Same, 4 clients in parallel", f"{rate:.0f} exec/s", "—"),
                  ("RSS per warm worker", f"{_rss_mb(state_dir, endpoint):.0f} MB", "—")]
         if not args.skip_terraform:
             applied, destroyed = _terraform_times(endpoint)

@@ -18,7 +18,7 @@ class OpenApiStore:
         if doc is None:
             return
         with self._lock:
-            if "mode=merge" in query and api_id in self._docs:
+            if "mode=overwrite" not in query and api_id in self._docs:  # PutRestApi merges by default
                 merged = dict(self._docs[api_id])
                 merged.setdefault("paths", {}).update(doc.get("paths", {}))
                 doc = merged
@@ -62,7 +62,7 @@ def normalise_for_moto(doc: dict[str, Any]) -> dict[str, Any]:
     paths = {}
     for path, item in (doc.get("paths") or {}).items():
         methods = {}
-        for key, operation in (item or {}).items():
+        for key, operation in (item.items() if isinstance(item, dict) else ()):
             name = "any" if key == "x-amazon-apigateway-any-method" else key.lower()
             if name not in HTTP_METHODS and name != "any" or not isinstance(operation, dict):
                 continue
@@ -78,3 +78,28 @@ def normalise_for_moto(doc: dict[str, Any]) -> dict[str, Any]:
         paths[path] = methods
     out["paths"] = paths
     return out
+
+
+def coalesce_resources(api: Any) -> int:
+    """Fold resources that share a path into the oldest one; returns how many were folded.
+
+    moto 5.2.1's PutRestApi creates a new resource for every path of the document, even when
+    the API has one already (``mode=merge``, and ``/`` in any mode). API Gateway merges: the
+    document's methods replace those of the same verb on the existing resource and the others
+    stay. Routing would otherwise pick the older, stale resource.
+    """
+    resources = api.resources
+    kept: dict[str, Any] = {}
+    folded = 0
+    for resource in sorted(resources.values(), key=lambda r: len(r.get_path())):
+        path = resource.get_path()
+        keep = kept.setdefault(path, resource)
+        if keep is resource:
+            continue
+        keep.resource_methods.update(resource.resource_methods)
+        for child in resources.values():
+            if child.parent_id == resource.id:
+                child.parent_id = keep.id
+        del resources[resource.id]
+        folded += 1
+    return folded

@@ -89,18 +89,28 @@ class FunctionPool:
             while True:
                 self._retire_stale(spec.fingerprint)
                 for worker in self.workers:
-                    if not worker.busy and not worker.dead:
+                    if not worker.busy and not worker.dead and worker.ready:
                         worker.busy = True
                         return worker
-                if len(self.workers) < self.cap:
+                warm = any(w.ready and not w.dead for w in self.workers)
+                starting = any(not w.ready and not w.busy and not w.dead for w in self.workers)
+                if len(self.workers) < self.cap and not (warm and starting):
                     worker = make()
-                    worker.busy = True
+                    worker.on_ready = self._notify
                     self.workers.append(worker)
-                    return worker
+                    if not warm:  # a cold function: this call waits for the init (and sees its errors)
+                        worker.busy = True
+                        return worker
+                    # Scale out in the background; the call takes whichever worker is free first,
+                    # so a burst does not pay a cold start while a warm worker frees up in ms.
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError("every worker of this function stayed busy")
-                self.cond.wait(left)
+                self.cond.wait(min(left, 0.05))
+
+    def _notify(self) -> None:
+        with self.cond:
+            self.cond.notify_all()
 
     def release(self, worker: Worker, fingerprint: str) -> None:
         with self.cond:

@@ -75,6 +75,8 @@ class Worker:
         self.log_stream = log_stream
         self.busy = False
         self.dead = False
+        self.ready = False  # the process has asked for its first event (its init is done)
+        self.on_ready: Callable[[], None] = lambda: None
         self.last_used = time.monotonic()
         self.captured: list[str] | None = None  # lines printed during the current invocation
         self._drained = threading.Event()
@@ -146,6 +148,9 @@ class Worker:
 
     # -- runtime API callbacks --------------------------------------------------------
     def next_invocation(self) -> Invocation | None:
+        if not self.ready:
+            self.ready = True
+            self.on_ready()
         while not self.dead:
             try:
                 inv = self._queue.get(timeout=1.0)
@@ -169,6 +174,9 @@ class Worker:
         inv = self._waiting
         if inv is not None:
             inv.finish("init_error", body, error_type or _type_of(body))
+        else:  # a worker started ahead of demand failed: let the pool drop it
+            self.dead = True
+            self.on_ready()
 
     def _pump_output(self) -> None:
         assert self.process.stdout is not None
@@ -200,6 +208,11 @@ class _RuntimeApiServer(ThreadingHTTPServer):
         self.worker = worker
         self._closed = False
         super().__init__(("127.0.0.1", 0), _RuntimeApiHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A worker killed mid-request (timeout, retirement) resets its connection: not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
     def shutdown_quietly(self) -> None:
         if not self._closed:

@@ -35,14 +35,15 @@ class LocalCloud:
     def __init__(self, port: int, boot_id: str):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        from localcloud import apigateway_store, stepfunctions
+        from localcloud import stepfunctions_runtime
 
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.port, self.boot_id, self.started = port, boot_id, time.time()
         self.endpoint = f"http://{settings.HOST}:{port}"
         self.runtime = LambdaRuntime(self.endpoint, settings.state_dir() / "lambda")
         self.openapi = apigateway_store.OpenApiStore()
-        stepfunctions.install_client_cache(port)
+        stepfunctions_runtime.install(port, app=self)
+        _cache_module_list()
         self._stopping = threading.Event()
         threading.Thread(target=self._reap, daemon=True, name="localcloud-reaper").start()
 
@@ -143,18 +144,45 @@ class LocalCloud:
             environ["localcloud.body"], environ["wsgi.input"] = patched, io.BytesIO(patched)
             environ["CONTENT_LENGTH"] = str(len(patched))
         reply = self.forward(environ)
+        if reply.status >= 500:  # a 5xx makes Terraform retry for minutes; the document is at fault
+            try:
+                detail = json.loads(reply.body).get("message", "")
+            except (ValueError, AttributeError):
+                detail = reply.body[:300].decode("utf-8", "replace")
+            return aws_json_error(400, "BadRequestException",
+                                  f"the local cloud could not import this OpenAPI document: {detail}")
         if reply.status < 300:
             try:
                 api_id = match["api"] if is_put else json.loads(reply.body)["id"]
             except (ValueError, KeyError, TypeError):
                 return reply
             self.openapi.remember(api_id, body, environ.get("QUERY_STRING", ""))
+            _coalesce(environ, api_id)
         return reply
 
     def _reap(self) -> None:
         while not self._stopping.wait(30):
             self.runtime.reap_idle()
             _prune_interpreter_threads()
+
+
+def _coalesce(environ: dict, api_id: str) -> None:
+    """Fold the duplicate resources moto's PutRestApi leaves behind (see coalesce_resources)."""
+    from moto.apigateway.models import apigateway_backends
+
+    from localcloud.wsgi import account_of, region_of
+
+    api = apigateway_backends[account_of(environ)][region_of(environ)].apis.get(api_id)
+    if api is not None:
+        apigateway_store.coalesce_resources(api)
+
+
+def _cache_module_list() -> None:
+    """moto's dispatcher lists its package folder on every request (~150 stat calls); list it once."""
+    from moto import backends
+
+    names = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: names
 
 
 def _prune_interpreter_threads() -> None:

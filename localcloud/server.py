@@ -23,6 +23,18 @@ class _Handler(WSGIRequestHandler):
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def handle_expect_100(self) -> bool:
+        """Answer ``Expect: 100-continue`` at once (boto3 sends it on every upload).
+
+        The buffered ``wfile`` would hold the interim answer until the final one, so the
+        client waits its 1 s timeout before sending the body; we flush it now, and drop the
+        header so werkzeug does not send a second one.
+        """
+        self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        self.wfile.flush()
+        del self.headers["Expect"]
+        return True
+
     def log_request(self, code: object = "-", size: object = "-") -> None:
         if os.environ.get("LOCALCLOUD_ACCESS_LOG"):
             super().log_request(code, size)

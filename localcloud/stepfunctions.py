@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-import functools
-import importlib
 import json
-import sys
 import uuid
 from typing import Callable
 
@@ -20,33 +17,6 @@ def backend(account: str, region: str):
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
     return stepfunctions_parser_backends[account][region]
-
-
-def install_client_cache(port: int) -> None:
-    """Make the interpreter reuse one boto3 client per service (creating one costs ~15 ms)."""
-    import boto3
-    from botocore.config import Config
-
-    import moto.stepfunctions.parser.asl.utils.boto_client as boto_client
-
-    @functools.lru_cache(maxsize=64)
-    def _client(region: str, service: str):
-        return boto3.client(service, region_name=region, endpoint_url=f"http://127.0.0.1:{port}",
-                            aws_access_key_id="test", aws_secret_access_key="test",
-                            config=Config(parameter_validation=False, retries={"total_max_attempts": 1},
-                                          connect_timeout=60, read_timeout=900, max_pool_connections=32))
-
-    def boto_client_for(region: str, service: str, state_credentials: object = None):
-        return _client(region, service)
-
-    boto_client.boto_client_for = boto_client_for
-    task = "moto.stepfunctions.parser.asl.component.state.exec.state_task"
-    for name in ("lambda_eval_utils", "service.state_task_service_dynamodb", "service.state_task_service_sfn",
-                 "service.state_task_service_aws_sdk"):
-        importlib.import_module(f"{task}.{name}")
-    for name, module in list(sys.modules.items()):
-        if name.startswith("moto.stepfunctions.parser") and hasattr(module, "boto_client_for"):
-            module.boto_client_for = boto_client_for
 
 
 def handle(environ: dict, forward: Callable[[dict], Reply]) -> Reply | None:
