@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: optional latent-class arrays (lc_*) blended per mode
 NPZ_NAME = "model.npz"
 MANIFEST_NAME = "manifest.json"
 

@@ -4,7 +4,9 @@ Scores are linear (see recommender.training for how the weights are fitted):
 
     score(j) = bias_mode[j] + mean_{i chosen} W_mode[i, j] + sum_{fields given} V_mode[feature, j]
 
-with one weight set per mode (items, metadata, both, neither). Each result's
+with one weight set per mode (items, metadata, both, neither), blended per mode with a
+latent-class posterior when training chose to (recommender.latent):
+``(1 - alpha_mode) * linear + alpha_mode * P(j | chosen, fields)``. Each result's
 reason names its largest positive contribution: a chosen item ("because you
 chose X"), a metadata attribute ("popular with customers whose age is 25-34"),
 or, when neither adds anything, the item's overall popularity.
@@ -15,6 +17,8 @@ import numpy as np
 
 from recommender.artifact import ArtifactError, read_artifact, unpack_strings, write_artifact
 from recommender.features import Cross, FieldEncoder, cross_feature, feature_texts
+from recommender.latent import ARRAYS as LATENT_ARRAYS
+from recommender.latent import contributions, posterior_scores, selected_scores
 
 REQUIRED = ("item_ids_blob", "item_ids_off", "bias_none", "bias_items", "bias_meta", "bias_both",
             "w_meta", "w_both_meta")
@@ -43,6 +47,10 @@ class Model:
         self.layout = manifest.get("layout", "dense")
         if self.layout not in ("dense", "sparse"):
             raise ArtifactError(f"unknown model layout {self.layout!r}: retrain it with `invoke train`")
+        self.blend = {m: float(v) for m, v in manifest.get("latent_blend", {}).get("alpha", {}).items()}
+        self.selection = {m for m, v in manifest.get("latent_blend", {}).get("selection", {}).items() if v}
+        if self.blend and any(n not in arrays for n in LATENT_ARRAYS):
+            raise ArtifactError("model blends a latent-class scorer but lacks its arrays: retrain it with `invoke train`")
         self._strings: dict[str, list[str]] = {}
         self._category_masks: dict[str, np.ndarray] = {}
 
@@ -160,6 +168,10 @@ class Model:
                     score[indices[indptr[i]:indptr[i + 1]]] += data[indptr[i]:indptr[i + 1]] * np.float32(scale)
         if feats:
             score += self._meta_weights(mode)[feats].sum(axis=0)
+        alpha = self.blend.get(mode, 0.0)
+        if alpha > 0:
+            latent = selected_scores if mode in self.selection else posterior_scores
+            score = np.float32(1 - alpha) * score + np.float32(alpha) * latent(self.arrays, idx, feats)
         return score
 
     def _item_contribution(self, mode: str, i: int, j: int, scale: float) -> float:
@@ -217,21 +229,28 @@ class Model:
         top = top[np.lexsort((top, -ranked[top]))]
         names = self._text("item_names")
         mode = self._mode(idx, feats)
+        alpha = self.blend.get(mode, 0.0)
+        latent = None
+        if alpha > 0:                  # each input's share of the latent part, for the results only
+            by_item, by_feat = contributions(self.arrays, idx, feats, top)
+            latent = (alpha * by_item, alpha * by_feat)
         return [{"item_id": self.item_ids[j], "score": float(score[j]),
-                 "reason": self._reason(mode, int(j), idx, feats, names)} for j in top]
+                 "reason": self._reason(mode, int(j), idx, feats, names, latent, r)} for r, j in enumerate(top)]
 
-    def _reason(self, mode, j, idx, feats, names) -> str:
-        """The largest positive contribution to item j's score, in words."""
+    def _reason(self, mode, j, idx, feats, names, latent=None, rank: int = 0) -> str:
+        """The largest positive contribution to item j's score (linear part plus latent part), in words."""
         best, text = 0.0, None
         scale = self.item_scale(len(idx)) if idx else 1.0
-        for i in idx:
-            value = self._item_contribution(mode, i, j, scale)
+        linear = 1.0 - self.blend.get(mode, 0.0)
+        for r, i in enumerate(idx):
+            value = linear * self._item_contribution(mode, i, j, scale) + (latent[0][r, rank] if latent else 0.0)
             if value > best:
                 best, text = value, f"because you chose {names[i] or self.item_ids[i]}"
         weights = self._meta_weights(mode)
-        for f in feats:
-            if weights[f, j] > best:
-                best, text = float(weights[f, j]), f"popular with customers whose {self._feature_text[f]}"
+        for r, f in enumerate(feats):
+            value = linear * float(weights[f, j]) + (latent[1][r, rank] if latent else 0.0)
+            if value > best:
+                best, text = value, f"popular with customers whose {self._feature_text[f]}"
         return text or "popular with all customers"
 
     # ---------------------------------------------------------------- persistence

@@ -13,6 +13,7 @@ from recommender import evaluation as ev
 from recommender.dataset import Dataset
 from recommender.features import add_crosses, encode_users
 from recommender.gram import pool, user_item_matrix
+from recommender.latent import batch_posterior_scores, batch_selected_scores
 from recommender.model import Model
 
 
@@ -40,6 +41,11 @@ def batch_scores(model: Model, mode: str, revealed: sp.csr_matrix, meta_rows: np
         out += _items_part(model, mode, pooled * model.item_scale(1))
     if mode in ("meta", "both"):
         out += _meta_sum(a["w_both_meta" if mode == "both" else "w_meta"], meta_rows, n_users)
+    alpha = model.blend.get(mode, 0.0)
+    if alpha > 0:
+        meta = meta_rows if mode in ("meta", "both") else None
+        latent = batch_selected_scores if mode in model.selection else batch_posterior_scores
+        out = (1 - alpha) * out + alpha * latent(a, revealed, meta)
     return out
 
 

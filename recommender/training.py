@@ -20,6 +20,7 @@ from recommender.artifact import pack_strings
 from recommender.dataset import Dataset
 from recommender.features import add_crosses, build_crosses, build_encoders, encode_users
 from recommender.gram import gram_stats, one_hot, user_item_matrix
+from recommender.latent_fit import choose_blend, em
 from recommender.model import Model
 from recommender.sparse_items import fit_sparse_layout
 from recommender.tuning import Tuner
@@ -47,6 +48,11 @@ class Hyperparameters:
     validation_fraction: float = 0.2
     validation_draws: int = 3
     max_validation_users: int = 3000
+    latent_classes: tuple = (32,)      # latent-class scorer sizes tried (recommender.latent); () = off
+    latent_alphas: tuple = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0)
+    latent_iters: int = 80
+    latent_refit_iters: int = 20
+    latent_max_users: int = 60_000   # EM sees at most this many (random) users: training stays fast at 1M rows
     seed: int = 0
     chosen: dict = field(default_factory=dict)
 
@@ -99,15 +105,18 @@ def train(ds: Dataset, hp: Hyperparameters | None = None, progress: bool = False
     meta = one_hot(meta_index, n_meta)
     dense = ds.n_items <= hp.dense_max_items
     per_config = len(hp.items_lambdas) + 2 * len(hp.both_meta_lambdas) + 2 * len(hp.meta_lambdas)
-    steps = (len(hp.powers) * len(hp.train_reveals) * per_config if dense else len(hp.knn_scales)) + 1
+    steps = (len(hp.powers) * len(hp.train_reveals) * per_config + len(hp.latent_classes) if dense
+             else len(hp.knn_scales)) + 1
     bar = _progress(steps, progress)
     if dense:
-        arrays, chosen, metrics = _fit_dense(a, meta, meta_index, n_meta, n_base, crosses, hp, bar.update)
+        arrays, chosen, metrics, blend = _fit_dense(a, meta, meta_index, n_meta, n_base, crosses, hp, bar.update,
+                                                    [e.size for e in encoders])
         if not any(c.get("crosses") for c in chosen.values()):
             crosses, n_meta = [], n_base
             arrays["w_meta"], arrays["w_both_meta"] = arrays["w_meta"][:n_base], arrays["w_both_meta"][:n_base]
     else:
         arrays, chosen, metrics = fit_sparse_layout(a, meta, meta_index, n_meta, hp, bar.update)
+        blend = {}
     bar.update()
     bar.close()
     arrays.update(_catalogue_arrays(ds))
@@ -115,6 +124,7 @@ def train(ds: Dataset, hp: Hyperparameters | None = None, progress: bool = False
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data_fingerprint": fingerprint(ds),
         "layout": "dense" if dense else "sparse",
+        "latent_blend": blend,
         "pooled": bool(hp.pooled),
         "reveal": int(hp.reveal),
         "hyperparameters": {**{k: v for k, v in asdict(hp).items() if k != "chosen"}, "chosen": chosen},
@@ -126,10 +136,21 @@ def train(ds: Dataset, hp: Hyperparameters | None = None, progress: bool = False
     return Model(arrays, manifest)
 
 
-def _fit_dense(a, meta, meta_index, n_meta, n_base, crosses, hp, tick):
+def _fit_dense(a, meta, meta_index, n_meta, n_base, crosses, hp, tick, sizes):
     tuner = Tuner(a, meta_index, n_meta, n_base, crosses, hp, tick)
+    blend, latent = {}, {}
     if tuner.enough:
         chosen, metrics = tuner.run()
+        if hp.latent_classes:
+            z, alpha, selection, ndcg, split_fit = choose_blend(tuner, sizes, hp.latent_classes, hp.latent_alphas,
+                                                                hp.latent_iters, hp.seed, hp.latent_max_users)
+            if any(v > 0 for v in alpha.values()):
+                blend = {"classes": int(z), "alpha": {m: float(v) for m, v in alpha.items()},
+                         "selection": {m: bool(v) for m, v in selection.items()}}
+                metrics.update({f"validation_ndcg@10_{m}_blended": v for m, v in ndcg.items()})
+                rows = _subsample(a.shape[0], hp.latent_max_users, hp.seed)
+                latent = em(a[rows], meta_index[rows, :len(sizes)], sizes, z, iters=hp.latent_refit_iters,
+                            init=split_fit)
     else:
         mid = {"power": 0.0, "lam": hp.items_lambdas[len(hp.items_lambdas) // 2]}
         chosen = {"items": mid, "meta": {"power": 0.0, "lam": hp.meta_lambdas[0]},
@@ -163,7 +184,15 @@ def _fit_dense(a, meta, meta_index, n_meta, n_base, crosses, hp, tick):
         n = a.shape[1]
         arrays.update(w_meta=np.zeros((0, n)), bias_meta=arrays["bias_none"], w_both_items=w_items,
                       w_both_meta=np.zeros((0, n)), bias_both=b_items)
-    return {k: v.astype(np.float32) for k, v in arrays.items()}, chosen, metrics
+    arrays.update(latent)
+    return {k: v.astype(np.float32) for k, v in arrays.items()}, chosen, metrics, blend
+
+
+def _subsample(n: int, at_most: int, seed: int) -> np.ndarray:
+    """Sorted row indices: all ``n`` rows, or ``at_most`` of them drawn at random."""
+    if n <= at_most:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=at_most, replace=False))
 
 
 def _catalogue_arrays(ds: Dataset) -> dict[str, np.ndarray]:

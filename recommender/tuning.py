@@ -46,6 +46,8 @@ class Tuner:
         val = rng.choice(eligible, size=n_val, replace=False) if self.enough else np.zeros(0, dtype=int)
         train = np.setdiff1d(np.arange(a.shape[0]), val)
         self.a_train, self.meta_train = a[train], one_hot(meta_index[train], n_meta)
+        self.meta_index_train = meta_index[train]
+        self.best_fn = {}  # mode -> validation score function of the best linear fit
         draws = {"items": hp.validation_draws, "meta": 1, "both": hp.validation_draws}
         self.protocols = {m: [ev.make_protocol(a[val], meta_index[val], m, hp.reveal, seed=hp.seed + d)
                               for d in range(n)] for m, n in draws.items()}
@@ -76,8 +78,9 @@ class Tuner:
             items_ndcg = {}
             for lam in hp.items_lambdas:
                 w, b = linear.solve_items(g, lam * scale_x)
-                items_ndcg[lam] = self.ndcg("items", lambda x, m: self.pool(x) @ w + b)
-                self._keep(best, "items", items_ndcg[lam], **params, lam=lam)
+                fn = lambda x, m, w=w, b=b: self.pool(x) @ w + b  # noqa: E731
+                items_ndcg[lam] = self.ndcg("items", fn)
+                self._keep(best, "items", items_ndcg[lam], fn, **params, lam=lam)
             if not self.n_meta:
                 continue
             meta_ndcg = {}
@@ -86,20 +89,23 @@ class Tuner:
                 for lam in hp.meta_lambdas:
                     w, b = linear.solve_meta(gm, lam, hp.field_dropout)
                     w = linear.pad_rows(w, self.n_meta)
-                    meta_ndcg[(crosses, lam)] = self.ndcg("meta", lambda x, m: meta_scores(w, m) + b)
-                    self._keep(best, "meta", meta_ndcg[(crosses, lam)], **params, crosses=crosses, lam=lam)
+                    fn = lambda x, m, w=w, b=b: meta_scores(w, m) + b  # noqa: E731
+                    meta_ndcg[(crosses, lam)] = self.ndcg("meta", fn)
+                    self._keep(best, "meta", meta_ndcg[(crosses, lam)], fn, **params, crosses=crosses, lam=lam)
             crosses = max(meta_ndcg, key=meta_ndcg.get)[0]
             gb = g if crosses else linear.restrict_meta(g, self.n_base)
             for lam in sorted(items_ndcg, key=items_ndcg.get)[-2:]:
                 for lam_m in hp.both_meta_lambdas:
                     wx, wm, b = linear.solve_both(gb, lam * scale_x, lam_m, hp.field_dropout)
                     wm = linear.pad_rows(wm, self.n_meta)
-                    ndcg = self.ndcg("both", lambda x, m: self.pool(x) @ wx + meta_scores(wm, m) + b)
-                    self._keep(best, "both", ndcg, **params, crosses=crosses, lam=lam, lam_meta=lam_m)
+                    fn = lambda x, m, wx=wx, wm=wm, b=b: self.pool(x) @ wx + meta_scores(wm, m) + b  # noqa: E731
+                    ndcg = self.ndcg("both", fn)
+                    self._keep(best, "both", ndcg, fn, **params, crosses=crosses, lam=lam, lam_meta=lam_m)
         metrics = {f"validation_ndcg@10_{m}": v.pop("ndcg") for m, v in best.items()}
         return best, metrics
 
-    def _keep(self, best, mode, ndcg, **params):
+    def _keep(self, best, mode, ndcg, fn, **params):
         self.tick()
         if mode not in best or ndcg > best[mode]["ndcg"]:
             best[mode] = dict(params, ndcg=float(ndcg))
+            self.best_fn[mode] = fn

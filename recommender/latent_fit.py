@@ -1,0 +1,119 @@
+"""Fitting the latent-class scorer (recommender.latent) by EM, and choosing its blend per mode.
+
+EM for a mixture of Bernoullis over the users x items matrix jointly with one
+categorical distribution per metadata field (numeric fields use the encoders'
+buckets; missing values are simply unobserved). Initialisation is a seeded
+random split of the users, so training is deterministic. The number of classes
+and each mode's blend weight are chosen by NDCG@10 on the validation users.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+EPS = 1e-6
+
+
+def em(a: sp.csr_matrix, meta_index: np.ndarray, sizes: list[int], n_classes: int, iters: int = 40,
+       seed: int = 0, smoothing: float = 0.5, init=None) -> dict[str, np.ndarray]:
+    """Fit the mixture; returns the ``lc_*`` arrays recommender.latent reads (float32).
+
+    Parameters
+    ----------
+    a : csr_matrix (users, n)
+        Held-item indicators.
+    meta_index : ndarray (users, F)
+        Feature index per single field (-1 missing), as recommender.features encodes them.
+    sizes : list of int
+        Features per field (F entries; the offsets are their running sums).
+    init : dict, optional
+        Arrays from an earlier fit to start from (e.g. the validation split's) instead of a random split.
+    """
+    users = a.shape[0]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    n_base = int(offsets[-1])
+    if init is not None:
+        resp = _responsibilities(a, _one_hot(meta_index, n_base), init["lc_log_prior"], init["lc_item"],
+                                 init["lc_log_meta"])
+    else:
+        resp = np.random.default_rng(seed).dirichlet(np.ones(n_classes), users)
+    at = a.T.tocsr()
+    onehot = _one_hot(meta_index, n_base)
+    onehot_t = onehot.T.tocsr()
+    for _ in range(iters):
+        weight = resp.sum(axis=0) + 1e-9
+        prior = weight / weight.sum()
+        theta = np.clip((np.asarray(at @ resp).T + smoothing) / (weight[:, None] + 2 * smoothing), EPS, 1 - EPS)
+        counts = np.asarray(onehot_t @ resp).T + smoothing          # (Z, n_base)
+        phi = np.empty_like(counts)
+        for f in range(len(sizes)):
+            block = counts[:, offsets[f]:offsets[f + 1]]
+            phi[:, offsets[f]:offsets[f + 1]] = block / block.sum(axis=1, keepdims=True)
+        log_phi = np.log(np.maximum(phi, EPS))
+        resp = _responsibilities(a, onehot, np.log(prior), theta, log_phi)
+    return {"lc_log_prior": np.log(prior).astype(np.float32), "lc_log_item": np.log(theta).astype(np.float32),
+            "lc_item": theta.astype(np.float32), "lc_log_meta": log_phi.astype(np.float32)}
+
+
+def _one_hot(meta_index: np.ndarray, n_base: int) -> sp.csr_matrix:
+    rows, cols = np.nonzero(meta_index >= 0)
+    return sp.csr_matrix((np.ones(len(rows)), (rows, meta_index[rows, cols])), shape=(meta_index.shape[0], n_base))
+
+
+def _responsibilities(a, onehot, log_prior, theta, log_phi):
+    theta = np.asarray(theta, dtype=np.float64)
+    log_t, log_1m = np.log(theta), np.log1p(-theta)
+    log_r = np.asarray(a @ (log_t - log_1m).T) + (log_1m.sum(axis=1) + np.asarray(log_prior, dtype=np.float64))
+    log_r += np.asarray(onehot @ np.asarray(log_phi, dtype=np.float64).T)
+    log_r -= log_r.max(axis=1, keepdims=True)
+    resp = np.exp(log_r)
+    return resp / resp.sum(axis=1, keepdims=True)
+
+
+def choose_blend(tuner, sizes: list[int], class_grid, alphas, iters: int, seed: int = 0, max_users: int = 60_000):
+    """Fit the mixture on the tuner's training split for each class count and pick, per mode, the
+    blend ``(1 - alpha) * linear + alpha * latent`` with the best validation NDCG@10; the items and
+    both modes also try the chosen-subset posterior (recommender.latent.selected_scores) for the
+    best class count.
+
+    Returns (n_classes, {mode: alpha}, {mode: use selected_scores}, {mode: validation NDCG@10},
+    the chosen split fit).
+    """
+    from recommender.latent import batch_posterior_scores, batch_selected_scores
+
+    fields = len(sizes)
+    users = tuner.a_train.shape[0]
+    rows = np.arange(users) if users <= max_users else np.sort(
+        np.random.default_rng(seed).choice(users, size=max_users, replace=False))
+    a_fit, meta_fit = tuner.a_train[rows], tuner.meta_index_train[rows, :fields]
+    linear = {mode: [(p, fn(p.revealed, p.meta_index)) for p in tuner.protocols[mode]]
+              for mode, fn in tuner.best_fn.items()}
+    best = None
+    for z in class_grid:
+        fit = em(a_fit, meta_fit, sizes, z, iters=iters, seed=seed)
+        picks = {mode: _best_alpha(parts, alphas, fit, batch_posterior_scores) for mode, parts in linear.items()}
+        total = sum(v[1] for v in picks.values())
+        if best is None or total > best[0] + 1e-9:
+            best = (total, z, picks, fit)
+        tuner.tick()
+    _, z, picks, fit = best
+    selection = {}
+    for mode in ("items", "both"):
+        if mode in linear:
+            alpha, ndcg = _best_alpha(linear[mode], alphas, fit, batch_selected_scores)
+            if ndcg > picks[mode][1] + 1e-9:
+                picks[mode], selection[mode] = (alpha, ndcg), True
+    return (z, {m: v[0] for m, v in picks.items()}, selection, {m: v[1] for m, v in picks.items()}, fit)
+
+
+def _best_alpha(parts, alphas, fit, latent_fn) -> tuple[float, float]:
+    """(alpha, mean validation NDCG@10) of the best blend over the protocol draws ``parts``."""
+    from recommender import evaluation as ev
+
+    mixed = [(p, lin, latent_fn(fit, p.revealed, p.meta_index if p.mode != "items" else None))
+             for p, lin in parts]
+    scores = {al: float(np.mean([ev.evaluate(lambda x, m, s=(1 - al) * lin + al * mix: s, p,
+                                             batch=max(len(p.users), 1)).mean("ndcg")
+                                 for p, lin, mix in mixed])) for al in alphas}
+    alpha = max(scores, key=lambda al: (scores[al], -al))
+    return alpha, scores[alpha]
