@@ -83,7 +83,7 @@ def movielens(folds: int, draws: int, only, log) -> list[dict]:
         log(f"MovieLens-100K fold {f + 1}/{folds}: {ds.n_users - len(test)} training users, {len(test)} held out")
         train_rows = np.setdiff1d(perm, test)
         runs.append(run_split(subset_users(ds, train_rows), subset_users(ds, np.sort(test)), seed=f, only=only,
-                              log=log))
+                              log=log, draws=draws))
     return runs
 
 
