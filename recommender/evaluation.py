@@ -88,10 +88,10 @@ def top_k(scores: np.ndarray, revealed: sp.csr_matrix, k: int) -> np.ndarray:
 def ranking_metrics(top: np.ndarray, relevant: sp.csr_matrix, k: int) -> dict[str, np.ndarray]:
     """Per-user NDCG, Recall, HitRate and Precision @k from the top-k lists."""
     rel = relevant.tocsr()
-    hits = np.zeros(top.shape, dtype=bool)
-    for u in range(top.shape[0]):
-        hits[u] = np.isin(top[u], rel.indices[rel.indptr[u]:rel.indptr[u + 1]])
     n_rel = np.diff(rel.indptr)
+    width = np.int64(rel.shape[1])                      # one key per (user, item): row * n_items + item
+    keys = np.repeat(np.arange(rel.shape[0], dtype=np.int64), n_rel) * width + rel.indices
+    hits = np.isin(np.arange(top.shape[0], dtype=np.int64)[:, None] * width + top, keys)
     discount = 1.0 / np.log2(np.arange(2, k + 2))
     dcg = hits @ discount[: top.shape[1]]
     ideal = np.cumsum(discount)[np.clip(np.minimum(n_rel, k) - 1, 0, None)]

@@ -15,13 +15,13 @@ from recommender.features import add_crosses, encode_users
 from recommender.gram import pool, user_item_matrix
 from recommender.latent import batch_posterior_scores, batch_selected_scores
 from recommender.model import Model
+from recommender.tuning import meta_scores
 
 
 def _meta_sum(w: np.ndarray, meta_rows: np.ndarray | None, n_users: int) -> np.ndarray:
     if meta_rows is None or w.shape[0] == 0:
         return np.zeros((n_users, w.shape[1]))
-    padded = np.vstack([w, np.zeros((1, w.shape[1]), dtype=w.dtype)])
-    return padded[np.where(meta_rows >= 0, meta_rows, w.shape[0])].sum(axis=1, dtype=np.float64)
+    return meta_scores(w, meta_rows)
 
 
 def _items_part(model: Model, mode: str, revealed: sp.csr_matrix) -> np.ndarray:

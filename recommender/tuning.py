@@ -9,10 +9,10 @@ from recommender.gram import gram_stats, one_hot, pool
 
 
 def meta_scores(w_meta: np.ndarray, meta_rows: np.ndarray) -> np.ndarray:
-    """Sum of the metadata weight rows per user; -1 (missing) adds nothing."""
-    padded = np.vstack([w_meta, np.zeros((1, w_meta.shape[1]))])
-    idx = np.where(meta_rows >= 0, meta_rows, w_meta.shape[0])
-    return padded[idx].sum(axis=1)
+    """Sum of the metadata weight rows per user (float64); -1 (missing) adds nothing.
+
+    A sparse one-hot product: gathering the rows first would build a users x fields x items array."""
+    return np.asarray(one_hot(meta_rows, w_meta.shape[0]) @ np.asarray(w_meta, dtype=np.float64))
 
 
 def drop_fields(meta_rows: np.ndarray, n_fields: int, crosses, rng, share: float = 0.5) -> np.ndarray:
