@@ -33,7 +33,8 @@ class Hyperparameters:
     reveal: int = 5
     train_reveals: tuple = (5,)
     small_reveal_share: float = 0.0
-    field_dropout: float = 0.25
+    field_dropout: float = 0.25      # fields left out in the objective (items+metadata mode, large catalogues)
+    meta_dropouts: tuple = (0.1, 0.25)  # the metadata mode's rate is chosen on validation among these
     crosses: bool = True            # try pairs of fields too (kept only if validation prefers them)
     pooled: bool = False
     n_buckets: int = 8
@@ -104,7 +105,8 @@ def train(ds: Dataset, hp: Hyperparameters | None = None, progress: bool = False
     meta_index = add_crosses(encode_users(encoders, ds.user_fields), encoders, crosses)
     meta = one_hot(meta_index, n_meta)
     dense = ds.n_items <= hp.dense_max_items
-    per_config = len(hp.items_lambdas) + 2 * len(hp.both_meta_lambdas) + 2 * len(hp.meta_lambdas)
+    per_config = (len(hp.items_lambdas) + 2 * len(hp.both_meta_lambdas)
+                  + 2 * len(hp.meta_lambdas) * len(hp.meta_dropouts))
     steps = (len(hp.powers) * len(hp.train_reveals) * per_config + len(hp.latent_classes) if dense
              else len(hp.knn_scales)) + 1
     bar = _progress(steps, progress)
@@ -173,7 +175,7 @@ def _fit_dense(a, meta, meta_index, n_meta, n_base, crosses, hp, tick, sizes):
     if n_meta and "meta" in c:
         g = gram(c["meta"])
         g = g if c["meta"].get("crosses") else linear.restrict_meta(g, n_base)
-        w, arrays["bias_meta"] = linear.solve_meta(g, c["meta"]["lam"], hp.field_dropout)
+        w, arrays["bias_meta"] = linear.solve_meta(g, c["meta"]["lam"], c["meta"].get("dropout", hp.field_dropout))
         arrays["w_meta"] = linear.pad_rows(w, n_meta)
         g = gram(c["both"])
         sx = float(np.mean(np.diag(g.xx))) or 1.0

@@ -32,7 +32,7 @@ class Tuner:
 
     The metadata mode is scored on validation users giving all their fields and again with about
     half of them left out, as site visitors may. Per weighting (power, reveal): the items-mode
-    ridge strengths; the metadata-mode strengths with
+    ridge strengths; the metadata-mode strengths and field-dropout rates with
     and without crossed fields; the items+metadata strengths for the two best item strengths, with
     crosses as the metadata mode of that weighting preferred.
     """
@@ -86,12 +86,14 @@ class Tuner:
             meta_ndcg = {}
             for crosses in cross_options:
                 gm = g if crosses else linear.restrict_meta(g, self.n_base)
-                for lam in hp.meta_lambdas:
-                    w, b = linear.solve_meta(gm, lam, hp.field_dropout)
-                    w = linear.pad_rows(w, self.n_meta)
-                    fn = lambda x, m, w=w, b=b: meta_scores(w, m) + b  # noqa: E731
-                    meta_ndcg[(crosses, lam)] = self.ndcg("meta", fn)
-                    self._keep(best, "meta", meta_ndcg[(crosses, lam)], fn, **params, crosses=crosses, lam=lam)
+                for dropout in hp.meta_dropouts:
+                    for lam in hp.meta_lambdas:
+                        w, b = linear.solve_meta(gm, lam, dropout)
+                        w = linear.pad_rows(w, self.n_meta)
+                        fn = lambda x, m, w=w, b=b: meta_scores(w, m) + b  # noqa: E731
+                        ndcg = self.ndcg("meta", fn)
+                        meta_ndcg[(crosses, dropout, lam)] = ndcg
+                        self._keep(best, "meta", ndcg, fn, **params, crosses=crosses, lam=lam, dropout=dropout)
             crosses = max(meta_ndcg, key=meta_ndcg.get)[0]
             gb = g if crosses else linear.restrict_meta(g, self.n_base)
             for lam in sorted(items_ndcg, key=items_ndcg.get)[-2:]:
