@@ -1,6 +1,6 @@
 """Quality benchmark: ours against every peer on MovieLens-100K (5-fold user split) and the bank data.
 
-    python -m bench.quality [--datasets movielens,bank] [--folds 5] [--draws 5] [--peers EASE,BPR]
+    python -m bench.quality [--datasets movielens,bank] [--folds 5] [--split-seed 0] [--draws 5] [--peers EASE,BPR]
 
 Protocols (recommender.evaluation): P2 reveal 5 random items, P3 reveal only demographics, P4 both;
 held-out users with >= 6 items (MovieLens users all have >= 20); NDCG/Recall/HitRate/coverage @10.
@@ -73,11 +73,11 @@ def table(title: str, merged: dict) -> tuple[str, dict]:
     return "\n".join(lines), summary
 
 
-def movielens(folds: int, draws: int, only, log) -> list[dict]:
+def movielens(folds: int, draws: int, only, log, split_seed: int = 0) -> list[dict]:
     from recommender.movielens import load_movielens
 
     ds = load_movielens()
-    perm = np.random.default_rng(0).permutation(ds.n_users)
+    perm = np.random.default_rng(split_seed).permutation(ds.n_users)
     runs = []
     for f, test in enumerate(np.array_split(perm, folds)):
         log(f"MovieLens-100K fold {f + 1}/{folds}: {ds.n_users - len(test)} training users, {len(test)} held out")
@@ -102,6 +102,7 @@ def main(argv=None) -> None:
     parser.add_argument("--datasets", default="movielens,bank")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--draws", type=int, default=5, help="random reveals per held-out user in P2/P4")
+    parser.add_argument("--split-seed", type=int, default=0, help="seed of MovieLens' random user folds")
     parser.add_argument("--peers", default="", help="comma-separated subset of peers (default: all)")
     args = parser.parse_args(argv)
     only = {p for p in args.peers.split(",") if p} or None
@@ -113,8 +114,9 @@ def main(argv=None) -> None:
     report, summary = [header], {}
     for name in args.datasets.split(","):
         if name == "movielens":
-            merged = merge(movielens(args.folds, args.draws, only, log))
-            title = f"MovieLens-100K, {args.folds}-fold user split, {args.draws} reveal draws per user"
+            merged = merge(movielens(args.folds, args.draws, only, log, args.split_seed))
+            title = (f"MovieLens-100K, {args.folds}-fold user split (seed {args.split_seed}), "
+                     f"{args.draws} reveal draws per user")
         elif name == "bank":
             merged = merge(bank(args.draws, only, log))
             title = (f"Bank dataset (data/train -> data/test), {args.draws} reveal draws per user, "
