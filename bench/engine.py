@@ -3,7 +3,7 @@
     python -m bench.engine            # every case, each in its own process, then a table
     python -m bench.engine --case 2k  # one case, prints one JSON line
 
-Cases (data from recommender.generator at large settings):
+Cases (data from recommender.synthetic.generator at large settings):
 - "2k":     2,000-item catalogue, 50,000 training users (dense layout).
 - "100k":   100,000-item retail catalogue, ~1M interactions (large-catalogue layout).
 - "bank1m": the bank catalogue with ~1M interactions (training time and RAM at 1M rows).
@@ -45,7 +45,7 @@ def requests(model, ds, n: int, seed: int = 0):
 
 def run_case(name: str) -> dict:
     from recommender import load_model
-    from recommender.generator import generate_bank
+    from recommender.synthetic.generator import generate_bank
     from recommender.training import train
 
     spec = CASES[name]

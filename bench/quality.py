@@ -2,7 +2,7 @@
 
     python -m bench.quality [--datasets movielens,bank] [--folds 5] [--split-seed 0] [--draws 5] [--peers EASE,BPR]
 
-Protocols (recommender.evaluation): P2 reveal 5 random items, P3 reveal only demographics, P4 both;
+Protocols (recommender.evaluation.metrics): P2 reveal 5 random items, P3 reveal only demographics, P4 both;
 held-out users with >= 6 items (MovieLens users all have >= 20); NDCG/Recall/HitRate/coverage @10.
 P2 and P4 score every held-out user under --draws independent reveals and average that user's
 metrics (P3 reveals no random items); the paired bootstrap resamples users.
@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 
 from bench.machine import machine  # noqa: E402
 from bench.quality_runs import PROTOCOLS, run_split, subset_users  # noqa: E402
-from recommender import evaluation as ev  # noqa: E402
+from recommender.evaluation import metrics as ev  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "build" / "bench"
 
@@ -74,7 +74,7 @@ def table(title: str, merged: dict) -> tuple[str, dict]:
 
 
 def movielens(folds: int, draws: int, only, log, split_seed: int = 0) -> list[dict]:
-    from recommender.movielens import load_movielens
+    from recommender.data.movielens import load_movielens
 
     ds = load_movielens()
     perm = np.random.default_rng(split_seed).permutation(ds.n_users)
@@ -89,7 +89,7 @@ def movielens(folds: int, draws: int, only, log, split_seed: int = 0) -> list[di
 
 def bank(draws: int, only, log) -> list[dict]:
     from recommender import load_dataset
-    from recommender.generator import bank_oracle
+    from recommender.synthetic.generator import bank_oracle
 
     root = Path(__file__).resolve().parent.parent / "data"
     log("bank dataset: data/train -> data/test users with >= 6 products")

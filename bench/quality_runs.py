@@ -8,8 +8,8 @@ import numpy as np
 
 from bench import peers as peer_catalogue
 from bench.peers.base import tuned
-from recommender import evaluation as ev
-from recommender.scoring import oracle_scorer, plain_value, scorer, user_matrix
+from recommender.evaluation import metrics as ev
+from recommender.evaluation.scoring import oracle_scorer, plain_value, scorer, user_matrix
 from recommender.training import train
 
 PROTOCOLS = {"P2": "items", "P3": "meta", "P4": "both"}

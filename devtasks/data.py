@@ -9,7 +9,7 @@ from devtasks.paths import BUILD, DATA, ROOT
 
 def summary(dataset, label: str) -> str:
     """One line per part: users, items, interactions, products per user."""
-    from recommender.describe import summary as describe
+    from recommender.data.describe import summary as describe
 
     s = describe(dataset)
     return (f"{label:<6} {s['users']:>9,} users  {s['items']:>7,} items  {s['interactions']:>10,} interactions"
@@ -36,7 +36,7 @@ def data(c, out="", users=50_000, test_users=10_000, seed=42, items=0, compress=
         return
     if users < 1 or test_users < 0 or items < 0:
         raise Exit("--users must be at least 1, --test-users and --items at least 0")
-    from recommender.generator import generate_bank
+    from recommender.synthetic.generator import generate_bank
 
     folder = Path(out) if out else DATA
     started = time.perf_counter()
@@ -55,7 +55,7 @@ def data(c, out="", users=50_000, test_users=10_000, seed=42, items=0, compress=
 
 
 def _movielens(folder: Path) -> None:
-    from recommender.movielens import MovieLensError, write_movielens
+    from recommender.data.movielens import MovieLensError, write_movielens
 
     print("MovieLens-100K from the recbole 1.2.1 wheel (licence: no redistribution; keep it out of git)")
     try:

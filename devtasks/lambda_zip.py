@@ -1,6 +1,7 @@
 """Build the Lambda deployment package: same source, same bytes.
 
-The zip holds the handlers (``lambdas/``), the engine (``recommender/``) and numpy
+The zip holds the handlers (``lambdas/``), the engine's serving subpackage
+(``recommender/serving/`` and the package's lazy ``__init__``) and numpy
 for Lambda's platform (manylinux2014 x86_64, CPython 3.11), installed once into a
 cache under build/lambda/deps. Entries are sorted, timestamps fixed at 1980-01-01
 and permissions fixed, so rebuilding unchanged sources rewrites nothing and a
@@ -21,7 +22,8 @@ PLATFORM = ("--platform", "manylinux2014_x86_64", "--only-binary=:all:", "--pyth
             "--implementation", "cp")
 LAMBDA_DIR = BUILD / "lambda"
 PACKAGE = LAMBDA_DIR / "recommender.zip"
-SOURCES = ("lambdas", "recommender")
+SOURCES = ("lambdas", "recommender/serving")
+PACKAGE_INITS = ("recommender/__init__.py",)  # parents of a source, carried without their other modules
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644 << 16
 
@@ -63,6 +65,8 @@ def entries() -> list[tuple[str, Path]]:
             relative = path.relative_to(ROOT)
             if _wanted(relative):
                 found[relative.as_posix()] = path
+    for name in PACKAGE_INITS:
+        found[name] = ROOT / name
     deps = dependencies()
     for path in deps.rglob("*"):
         relative = path.relative_to(deps)

@@ -47,7 +47,7 @@ def train(c, data="", out=""):
 def evaluate(c, model="", data="", k=10, seed=0):
     """Evaluate a trained model on held-out users: NDCG, recall, hit rate, precision, coverage per mode."""
     from recommender import load_model
-    from recommender.scoring import evaluate_model
+    from recommender.evaluation.scoring import evaluate_model
 
     model_dir = Path(model) if model else DEFAULT_MODEL
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from recommender import evaluation as ev
+from recommender.evaluation import metrics as ev
 
 
 class Peer:

@@ -47,7 +47,7 @@ def get(s3, bucket: str, prefix: str, model_dir: str, loader: Callable[[Path], A
     model_dir : str
         Local folder to download into (under /tmp on Lambda).
     loader : callable, optional
-        ``Path -> model``; defaults to ``recommender.load_model``.
+        ``Path -> model``; defaults to ``recommender.serving.load_model``.
     """
     key = f"{bucket}/{prefix}"
     if key in _loaded:
@@ -55,7 +55,7 @@ def get(s3, bucket: str, prefix: str, model_dir: str, loader: Callable[[Path], A
     with _lock:
         if key not in _loaded:
             if loader is None:
-                from recommender import load_model as loader
+                from recommender.serving import load_model as loader
             target = Path(model_dir)
             download(s3, bucket, prefix, target)
             try:

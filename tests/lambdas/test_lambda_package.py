@@ -37,7 +37,9 @@ def test_carries_handlers_engine_and_numpy_but_nothing_heavy(package):
     with zipfile.ZipFile(package / "first.zip") as archive:
         names = set(archive.namelist())
     assert {"lambdas/handlers/api.py", "lambdas/handlers/validate.py", "lambdas/handlers/recommend.py",
-            "recommender/model.py", "numpy/__init__.py"} <= names
+            "recommender/__init__.py", "recommender/serving/model.py", "numpy/__init__.py"} <= names
+    assert not any(n.startswith("recommender/") and not n.startswith("recommender/serving/")
+                   and n != "recommender/__init__.py" for n in names), "only the serving subpackage ships"
     tops = {name.split("/")[0] for name in names}
     assert not tops & {"pandas", "scipy", "torch", "boto3", "botocore"}
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
@@ -53,7 +55,7 @@ def test_the_engine_serves_from_the_package_alone(package, tmp_path):
         archive.extractall(tmp_path / "code")
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import numpy, recommender.model as m, lambdas.logic.requests;"
+        "import numpy, recommender.serving.model as m, lambdas.logic.requests;"
         "model = m.load_model(sys.argv[2]); first = model.catalogue()[0]['item_id'];"
         "print(numpy.__file__); print(len(model.recommend(items=[first], k=3)))"
     )

@@ -2,7 +2,7 @@
 import pytest
 
 from recommender import load_model, write_dataset
-from recommender.generator import generate_bank
+from recommender.synthetic.generator import generate_bank
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 

@@ -4,7 +4,7 @@ import gzip
 import pytest
 
 from recommender import DatasetError, load_dataset, write_dataset
-from recommender.generator import generate_bank
+from recommender.synthetic.generator import generate_bank
 
 
 @pytest.fixture(scope="module")

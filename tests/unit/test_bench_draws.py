@@ -3,7 +3,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from bench.quality_runs import draws_of, evaluate_draws
-from recommender import evaluation as ev
+from recommender.evaluation import metrics as ev
 
 
 def _matrix(users=40, items=30, seed=3):

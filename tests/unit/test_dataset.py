@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from recommender import Dataset, FieldSpec, load_dataset, write_dataset
-from recommender.generator import generate_bank
+from recommender.synthetic.generator import generate_bank
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from recommender import evaluation as ev
+from recommender.evaluation import metrics as ev
 
 
 def matrix(rows, n):

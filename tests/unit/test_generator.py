@@ -4,9 +4,9 @@ import time
 import numpy as np
 import pytest
 
-from recommender import describe
-from recommender.generator import REFERENCE_TIME, SECONDS_PER_MONTH, generate_bank
-from recommender.holdings import DENSE_MAX_ITEMS, sample_holdings
+from recommender.data import describe
+from recommender.synthetic.generator import REFERENCE_TIME, SECONDS_PER_MONTH, generate_bank
+from recommender.synthetic.holdings import DENSE_MAX_ITEMS, sample_holdings
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from recommender import load_model
-from recommender.artifact import ArtifactError
+from recommender.serving.artifact import ArtifactError
 from recommender.training import train
 from test_model import tiny_dataset
 

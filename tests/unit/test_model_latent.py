@@ -7,14 +7,14 @@ import itertools
 import numpy as np
 import pytest
 
-from recommender import evaluation as ev
-from recommender.artifact import ArtifactError
-from recommender.gram import user_item_matrix
-from recommender.latent import (batch_posterior_scores, batch_selected_scores, posterior_scores,
+from recommender.evaluation import metrics as ev
+from recommender.serving.artifact import ArtifactError
+from recommender.data.matrices import user_item_matrix
+from recommender.serving.latent import (batch_posterior_scores, batch_selected_scores, posterior_scores,
                                 selected_scores)
-from recommender.latent_fit import em
-from recommender.model import Model
-from recommender.scoring import batch_scores, user_matrix
+from recommender.training.latent_fit import em
+from recommender.serving.model import Model
+from recommender.evaluation.scoring import batch_scores, user_matrix
 from recommender.training import Hyperparameters, train
 from tests.unit.test_model import ALPHA, tiny_dataset
 
@@ -107,7 +107,7 @@ def test_blend_without_its_arrays_is_an_artifact_error(blended):
 
 
 def test_large_catalogue_plug_in_divides_each_class_by_its_expected_subset_count(monkeypatch):
-    import recommender.latent as latent
+    import recommender.serving.latent as latent
 
     arrays = random_mixture(n_items=9)
     monkeypatch.setattr(latent, "SELECTION_MAX_ITEMS", 5)       # 9 items now count as a large catalogue
@@ -138,7 +138,7 @@ def test_reasons_come_from_the_blended_contributions(blended):
 
 
 def test_contributions_are_the_leave_one_out_differences_of_the_posterior():
-    import recommender.latent as latent
+    import recommender.serving.latent as latent
 
     arrays = random_mixture(n_items=9)
     idx, feats, targets = [1, 4], [2, 7], [0, 5, 8]        # 7: a cross feature, contributes nothing

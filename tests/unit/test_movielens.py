@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from recommender import DatasetError, load_dataset
-from recommender import movielens
-from recommender.movielens import MovieLensError, load_movielens, write_movielens
+from recommender.data import movielens
+from recommender.data.movielens import MovieLensError, load_movielens, write_movielens
 
 USERS = "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n" \
         "1\t24\tM\ttechnician\t85711\n2\t53\tF\tother\t94043\n3\t23\tM\twriter\tT8H1N\n"

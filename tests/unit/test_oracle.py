@@ -7,8 +7,8 @@ sqrt(p (1 - p) / n_C). Each comparison allows 5 standard errors + 0.002.
 import numpy as np
 import pytest
 
-from recommender import describe
-from recommender.generator import bank_oracle, generate_bank
+from recommender.data import describe
+from recommender.synthetic.generator import bank_oracle, generate_bank
 
 N_USERS = 300_000
 

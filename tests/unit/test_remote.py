@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from recommender import evaluation as ev
-from recommender.remote import (RemoteError, RemoteRecommender, RemoteRequestError, agreement, api_profile,
+from recommender.evaluation import metrics as ev
+from recommender.evaluation.remote import (RemoteError, RemoteRecommender, RemoteRequestError, agreement, api_profile,
                                 evaluate_remote, latency_summary, subset)
 
 CATALOGUE = [f"p{i}" for i in range(8)]  # the stand-in ranks by this order: p0 best

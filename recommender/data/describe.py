@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.dataset import Dataset
+from recommender.data.dataset import Dataset
 
 
 def products_per_user(dataset: Dataset) -> np.ndarray:

@@ -11,7 +11,7 @@ That is the form of the bank data's generator (a finite persona mixture), and
 MovieLens taste is clustered too; the linear scorer cannot express it (a
 product of item likelihoods), so each mode blends the two,
 ``(1 - alpha) * linear + alpha * latent``, with alpha chosen on validation
-users (recommender.latent_fit).
+users (recommender.training.latent_fit).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fitting the latent-class scorer (recommender.latent) by EM, and choosing its blend per mode.
+"""Fitting the latent-class scorer (recommender.serving.latent) by EM, and choosing its blend per mode.
 
 EM for a mixture of Bernoullis over the users x items matrix jointly with one
 categorical distribution per metadata field (numeric fields use the encoders'
@@ -16,14 +16,14 @@ EPS = 1e-6
 
 def em(a: sp.csr_matrix, meta_index: np.ndarray, sizes: list[int], n_classes: int, iters: int = 40,
        seed: int = 0, smoothing: float = 0.5, init=None) -> dict[str, np.ndarray]:
-    """Fit the mixture; returns the ``lc_*`` arrays recommender.latent reads (float32).
+    """Fit the mixture; returns the ``lc_*`` arrays recommender.serving.latent reads (float32).
 
     Parameters
     ----------
     a : csr_matrix (users, n)
         Held-item indicators.
     meta_index : ndarray (users, F)
-        Feature index per single field (-1 missing), as recommender.features encodes them.
+        Feature index per single field (-1 missing), as recommender.serving.features encodes them.
     sizes : list of int
         Features per field (F entries; the offsets are their running sums).
     init : dict, optional
@@ -73,13 +73,13 @@ def _responsibilities(a, onehot, log_prior, theta, log_phi):
 def choose_blend(tuner, sizes: list[int], class_grid, alphas, iters: int, seed: int = 0, max_users: int = 60_000):
     """Fit the mixture on the tuner's training split for each class count and pick, per mode, the
     blend ``(1 - alpha) * linear + alpha * latent`` with the best validation NDCG@10; the items and
-    both modes also try the chosen-subset posterior (recommender.latent.selected_scores) for the
+    both modes also try the chosen-subset posterior (recommender.serving.latent.selected_scores) for the
     best class count.
 
     Returns (n_classes, {mode: alpha}, {mode: use selected_scores}, {mode: validation NDCG@10},
     the chosen split fit).
     """
-    from recommender.latent import batch_posterior_scores, batch_selected_scores
+    from recommender.serving.latent import batch_posterior_scores, batch_selected_scores
 
     fields = len(sizes)
     users = tuner.a_train.shape[0]
@@ -108,7 +108,7 @@ def choose_blend(tuner, sizes: list[int], class_grid, alphas, iters: int, seed: 
 
 def _best_alpha(parts, alphas, fit, latent_fn) -> tuple[float, float]:
     """(alpha, mean validation NDCG@10) of the best blend over the protocol draws ``parts``."""
-    from recommender import evaluation as ev
+    from recommender.evaluation import metrics as ev
 
     mixed = [(p, lin, latent_fn(fit, p.revealed, p.meta_index if p.mode != "items" else None))
              for p, lin in parts]

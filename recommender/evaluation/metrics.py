@@ -33,7 +33,7 @@ class Protocol:
     users : ndarray (u,)         row indices of the evaluated users in their dataset
     revealed : csr_matrix (u, n) revealed item indicators (empty rows for "meta"/"none")
     relevant : csr_matrix (u, n) items to find
-    meta_index : ndarray (u, F) or None   encoded metadata (recommender.features), when revealed
+    meta_index : ndarray (u, F) or None   encoded metadata (recommender.serving.features), when revealed
     """
 
     mode: str

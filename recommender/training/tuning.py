@@ -3,16 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender import evaluation as ev
-from recommender import linear
-from recommender.gram import gram_stats, one_hot, pool
-
-
-def meta_scores(w_meta: np.ndarray, meta_rows: np.ndarray) -> np.ndarray:
-    """Sum of the metadata weight rows per user (float64); -1 (missing) adds nothing.
-
-    A sparse one-hot product: gathering the rows first would build a users x fields x items array."""
-    return np.asarray(one_hot(meta_rows, w_meta.shape[0]) @ np.asarray(w_meta, dtype=np.float64))
+from recommender.evaluation import metrics as ev
+from recommender.training import linear
+from recommender.data.matrices import meta_scores, one_hot, pool
+from recommender.training.gram import gram_stats
 
 
 def drop_fields(meta_rows: np.ndarray, n_fields: int, crosses, rng, share: float = 0.5) -> np.ndarray:

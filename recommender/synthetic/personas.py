@@ -1,7 +1,7 @@
 """Parameters of the retail-bank persona mixture (the default dataset's model).
 
 Everything here is a readable table; `bank_model()` assembles them into a
-`recommender.mixture.MixtureModel`. The hold probability of product j for state
+`recommender.synthetic.mixture.MixtureModel`. The hold probability of product j for state
 (z, a, i, t) is ``sigmoid(base[j] + persona[z, j] + age[a, j] + income[i, j] +
 tenure[t])``, with ``-inf`` where a product is impossible (junior accounts only
 for minors; no lending, cards, payroll or investment products for minors).
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.bank_catalogue import PRODUCTS
-from recommender.mixture import CategoricalField, MixtureModel, NumericField, normalise, softmax
+from recommender.synthetic.bank_catalogue import PRODUCTS
+from recommender.synthetic.mixture import CategoricalField, MixtureModel, NumericField, normalise, softmax
 
 NO = -np.inf
 

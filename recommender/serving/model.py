@@ -1,11 +1,11 @@
 """The served model: load an artifact, answer recommend / catalogue / metadata_schema. Numpy only.
 
-Scores are linear (see recommender.training for how the weights are fitted):
+Scores are linear (see recommender.training.fit for how the weights are fitted):
 
     score(j) = bias_mode[j] + mean_{i chosen} W_mode[i, j] + sum_{fields given} V_mode[feature, j]
 
 with one weight set per mode (items, metadata, both, neither), blended per mode with a
-latent-class posterior when training chose to (recommender.latent):
+latent-class posterior when training chose to (recommender.serving.latent):
 ``(1 - alpha_mode) * linear + alpha_mode * P(j | chosen, fields)``. Each result's
 reason names its largest positive contribution: a chosen item ("because you
 chose X"), a metadata attribute ("popular with customers whose age is 25-34"),
@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.artifact import ArtifactError, read_artifact, unpack_strings, write_artifact
-from recommender.features import Cross, FieldEncoder, cross_feature, feature_texts
-from recommender.latent import ARRAYS as LATENT_ARRAYS
-from recommender.latent import contributions, posterior_scores, selected_scores
+from recommender.serving.artifact import ArtifactError, read_artifact, unpack_strings, write_artifact
+from recommender.serving.features import Cross, FieldEncoder, cross_feature, feature_texts
+from recommender.serving.latent import ARRAYS as LATENT_ARRAYS
+from recommender.serving.latent import contributions, posterior_scores, selected_scores
 
 REQUIRED = ("item_ids_blob", "item_ids_off", "bias_none", "bias_items", "bias_meta", "bias_both",
             "w_meta", "w_both_meta")
@@ -30,7 +30,7 @@ class Model:
     Parameters
     ----------
     arrays : dict[str, ndarray]
-        The npz arrays (see recommender.training.build_arrays for the layout).
+        The npz arrays (see recommender.training.fit.build_arrays for the layout).
     manifest : dict
         format_version, trained_at, data_fingerprint, hyperparameters, metrics, layout, encoders.
     """

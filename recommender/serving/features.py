@@ -141,47 +141,6 @@ def _fmt_num(x) -> str:
     return f"{x:g}"
 
 
-def build_encoders(user_fields: dict, user_schema: dict, n_buckets: int = 8) -> list[FieldEncoder]:
-    """Fit one encoder per user field: categorical values from the schema, numeric quantile buckets.
-
-    Parameters
-    ----------
-    user_fields : dict[str, ndarray]
-        Training users' metadata columns.
-    user_schema : dict[str, FieldSpec]
-    n_buckets : int
-        Number of quantile buckets per numeric field (fewer when values repeat).
-    """
-    encoders, offset = [], 0
-    for name, spec in user_schema.items():
-        column = user_fields[name]
-        if spec.kind == "categorical":
-            values = tuple(spec.values) if spec.values else tuple(sorted({v for v in column if isinstance(v, str)}))
-            enc = FieldEncoder(name, "categorical", offset, values=values, description=spec.description)
-        else:
-            x = np.asarray(column, dtype=float)
-            x = x[np.isfinite(x)]
-            qs = np.quantile(x, np.linspace(0, 1, n_buckets + 1)[1:-1]) if len(x) else np.array([])
-            if spec.integer:
-                qs = np.ceil(qs)
-            lo = spec.minimum if spec.minimum is not None else (float(x.min()) if len(x) else None)
-            hi = spec.maximum if spec.maximum is not None else (float(x.max()) if len(x) else None)
-            edges = sorted({float(_nice(q)) for q in qs if (lo is None or q > lo) and (hi is None or q <= hi)})
-            enc = FieldEncoder(name, "numeric", offset, edges=tuple(edges), minimum=lo, maximum=hi,
-                               integer=bool(spec.integer), description=spec.description)
-        encoders.append(enc)
-        offset += enc.size
-    return encoders
-
-
-def _nice(q: float) -> float:
-    """Round a bucket edge to two significant figures so labels read well (34.7 -> 35, 41873 -> 42000)."""
-    if q == 0:
-        return 0.0
-    digits = 1 - int(math.floor(math.log10(abs(q))))
-    return float(round(q, digits))
-
-
 def encode_users(encoders: list[FieldEncoder], user_fields: dict, rows: np.ndarray | None = None) -> np.ndarray:
     """Active feature index per user and field, shape (n_users, n_fields); -1 where missing."""
     cols = []
@@ -204,17 +163,6 @@ class Cross:
     second: int
     offset: int
     size: int
-
-
-def build_crosses(encoders: list[FieldEncoder], offset: int) -> list[Cross]:
-    """Every pair of fields, numbered after the single-field features starting at ``offset``."""
-    crosses = []
-    for i in range(len(encoders)):
-        for j in range(i + 1, len(encoders)):
-            size = encoders[i].size * encoders[j].size
-            crosses.append(Cross(i, j, offset, size))
-            offset += size
-    return crosses
 
 
 def cross_feature(encoders: list[FieldEncoder], cross: Cross, first_feature: int, second_feature: int) -> int:

@@ -11,8 +11,8 @@ from typing import Literal
 
 import numpy as np
 
-from recommender import personalize_csv as pc
-from recommender.personalize_csv import DatasetError
+from recommender.data import personalize_csv as pc
+from recommender.data.personalize_csv import DatasetError
 
 __all__ = ["Dataset", "DatasetError", "FieldSpec", "load_dataset", "write_dataset"]
 

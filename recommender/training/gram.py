@@ -59,22 +59,6 @@ class GramStats:
     meta_freq: np.ndarray
 
 
-def user_item_matrix(inter_user: np.ndarray, inter_item: np.ndarray, n_users: int, n_items: int) -> sp.csr_matrix:
-    """Binary users x items matrix (duplicates collapse to 1)."""
-    data = np.ones(len(inter_user), dtype=np.float64)
-    a = sp.csr_matrix((data, (inter_user, inter_item)), shape=(n_users, n_items))
-    a.sum_duplicates()
-    a.data[:] = 1.0
-    return a
-
-
-def one_hot(meta_index: np.ndarray, n_features: int) -> sp.csr_matrix:
-    """Sparse users x features one-hot matrix from an (n_users, n_fields) index array (-1 = missing)."""
-    rows, cols = np.nonzero(meta_index >= 0)
-    feats = meta_index[rows, cols]
-    return sp.csr_matrix((np.ones(len(rows)), (rows, feats)), shape=(meta_index.shape[0], n_features))
-
-
 def gram_stats(a: sp.csr_matrix, meta: sp.csr_matrix, reveal: int, power: float, dense: bool = True,
                min_items: int = 1, small_share: float = 0.0, pooled: bool = True) -> GramStats:
     """Expected Gram matrices for users ``a`` (users x n) with metadata ``meta`` (users x m).
@@ -136,9 +120,3 @@ def gram_stats(a: sp.csr_matrix, meta: sp.csr_matrix, reveal: int, power: float,
         my_all=(mt @ sp.diags(w) @ a).toarray(), y1_all=at @ w,
         meta_freq=np.asarray(meta.sum(axis=0)).ravel() / n_users,
     )
-
-
-def pool(revealed: sp.csr_matrix) -> sp.csr_matrix:
-    """Revealed-item rows scaled to sum to one (the pooled input the weights were fitted for)."""
-    counts = np.asarray(revealed.sum(axis=1)).ravel()
-    return sp.diags(1.0 / np.maximum(counts, 1.0)) @ revealed

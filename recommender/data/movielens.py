@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recommender.dataset import Dataset, DatasetError, FieldSpec, write_dataset
+from recommender.data.dataset import Dataset, DatasetError, FieldSpec, write_dataset
 
 REQUIREMENT = "recbole==1.2.1"
 WHEEL_PATTERN = "recbole-1.2.1-*.whl"

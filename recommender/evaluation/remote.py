@@ -3,7 +3,7 @@
 `RemoteRecommender` is a small standard-library client of the deployed stack's API
 (``POST /recommendations``, ``GET /metadata-schema``) that answers like
 ``Model.recommend`` and times every request. `evaluate_remote` runs an evaluation
-protocol (recommender.evaluation) through it, so notebook 03 can put the deployed
+protocol (recommender.evaluation.metrics) through it, so notebook 03 can put the deployed
 stack's figures beside the offline ones for the same users.
 
 Example::
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recommender import evaluation as ev
+from recommender.evaluation import metrics as ev
 
 CHOSEN_ITEMS = 5  # the API takes exactly this many products in modes products and both
 API_MODES = {"items": "products", "meta": "metadata", "both": "both"}  # protocol mode -> API mode
@@ -203,7 +203,7 @@ def evaluate_remote(client: RemoteRecommender, protocol: ev.Protocol, rows, data
     Parameters
     ----------
     client : RemoteRecommender
-    protocol : recommender.evaluation.Protocol
+    protocol : recommender.evaluation.metrics.Protocol
         Mode "items", "meta" or "both" (the API has no popularity-only mode).
     rows : sequence of int
         Which protocol rows (users) to ask for.

@@ -1,8 +1,8 @@
 """Fit the model from a Dataset: tune on a validation split of the training users, refit on all.
 
-The objective (recommender.gram) is the expected squared error of predicting a
+The objective (recommender.training.gram) is the expected squared error of predicting a
 user's held items from k = 5 revealed items and/or their metadata, solved in
-closed form per mode (recommender.linear). Hyperparameters (ridge strengths,
+closed form per mode (recommender.training.linear). Hyperparameters (ridge strengths,
 user weighting) are picked by NDCG@10 on validation users under the same
 protocol the site and the benchmark use. Catalogues larger than
 ``dense_max_items`` keep the item-item part as top-``neighbours`` sparse rows.
@@ -15,15 +15,17 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from recommender import linear
-from recommender.artifact import pack_strings
-from recommender.dataset import Dataset
-from recommender.features import add_crosses, build_crosses, build_encoders, encode_users
-from recommender.gram import gram_stats, one_hot, user_item_matrix
-from recommender.latent_fit import choose_blend, em
-from recommender.model import Model
-from recommender.sparse_items import fit_sparse_layout
-from recommender.tuning import Tuner
+from recommender.training import linear
+from recommender.serving.artifact import pack_strings
+from recommender.data.dataset import Dataset
+from recommender.serving.features import add_crosses, encode_users
+from recommender.training.encoders import build_crosses, build_encoders
+from recommender.data.matrices import one_hot, user_item_matrix
+from recommender.training.gram import gram_stats
+from recommender.training.latent_fit import choose_blend, em
+from recommender.serving.model import Model
+from recommender.training.sparse_items import fit_sparse_layout
+from recommender.training.tuning import Tuner
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Hyperparameters:
     validation_fraction: float = 0.2
     validation_draws: int = 3
     max_validation_users: int = 3000
-    latent_classes: tuple = (32,)      # latent-class scorer sizes tried (recommender.latent); () = off
+    latent_classes: tuple = (32,)      # latent-class scorer sizes tried (recommender.serving.latent); () = off
     latent_alphas: tuple = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0)
     latent_iters: int = 80
     latent_refit_iters: int = 20

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recommender.dataset import Dataset, FieldSpec
-from recommender.holdings import sample_holdings
-from recommender.mixture import MixtureModel
-from recommender.oracle import Oracle
-from recommender.personas import bank_model
-from recommender.retail_catalogue import retail_model
+from recommender.data.dataset import Dataset, FieldSpec
+from recommender.synthetic.holdings import sample_holdings
+from recommender.synthetic.mixture import MixtureModel
+from recommender.synthetic.oracle import Oracle
+from recommender.synthetic.personas import bank_model
+from recommender.synthetic.retail_catalogue import retail_model
 
 REFERENCE_TIME = 1_767_225_600  # 2026-01-01T00:00:00Z: "now" for the holdings' timestamps
 SECONDS_PER_MONTH = 2_629_746

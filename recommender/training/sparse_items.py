@@ -3,12 +3,12 @@
 A dense items x items weight matrix does not fit beyond a few thousand items
 (100,000 items would need 40 GB), so for large catalogues each item keeps its
 ``neighbours`` strongest partners under the normalised expected co-occurrence
-of the reveal-k objective (recommender.gram):
+of the reveal-k objective (recommender.training.gram):
 
     S[i, j] = E[x_i y_j] / sqrt(E[x_i^2] E[x_j^2]),
 
 scaled by a factor tuned on validation users and added to the metadata ridge
-(recommender.linear), whose bias carries popularity. Training cost is linear in
+(recommender.training.linear), whose bias carries popularity. Training cost is linear in
 the number of co-occurring pairs.
 """
 from __future__ import annotations
@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from recommender import evaluation as ev
-from recommender import linear
-from recommender.gram import gram_stats, one_hot, pool
+from recommender.evaluation import metrics as ev
+from recommender.training import linear
+from recommender.data.matrices import one_hot, pool
+from recommender.training.gram import gram_stats
 
 
 def top_neighbours(s: sp.csr_matrix, k: int) -> sp.csr_matrix:

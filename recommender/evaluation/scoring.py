@@ -9,13 +9,13 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from recommender import evaluation as ev
-from recommender.dataset import Dataset
-from recommender.features import add_crosses, encode_users
-from recommender.gram import pool, user_item_matrix
-from recommender.latent import batch_posterior_scores, batch_selected_scores
-from recommender.model import Model
-from recommender.tuning import meta_scores
+from recommender.evaluation import metrics as ev
+from recommender.data.dataset import Dataset
+from recommender.serving.features import add_crosses, encode_users
+from recommender.data.matrices import pool, user_item_matrix
+from recommender.serving.latent import batch_posterior_scores, batch_selected_scores
+from recommender.serving.model import Model
+from recommender.data.matrices import meta_scores
 
 
 def _meta_sum(w: np.ndarray, meta_rows: np.ndarray | None, n_users: int) -> np.ndarray:
@@ -50,7 +50,7 @@ def batch_scores(model: Model, mode: str, revealed: sp.csr_matrix, meta_rows: np
 
 
 def scorer(model: Model, mode: str) -> ev.ScoreFn:
-    """A ``score_fn`` for recommender.evaluation.evaluate."""
+    """A ``score_fn`` for recommender.evaluation.metrics.evaluate."""
     return lambda revealed, meta_rows: batch_scores(model, mode, revealed, meta_rows)
 
 
@@ -71,7 +71,7 @@ def user_matrix(model: Model, ds: Dataset) -> tuple[sp.csr_matrix, np.ndarray]:
 
 def evaluate_model(model: Model, ds: Dataset, modes=("items", "meta", "both", "none"), k: int = 10,
                    reveal: int = 5, seed: int = 0) -> dict[str, ev.EvalResult]:
-    """Evaluate the model on a dataset's users under each protocol mode (see recommender.evaluation)."""
+    """Evaluate the model on a dataset's users under each protocol mode (see recommender.evaluation.metrics)."""
     a, meta = user_matrix(model, ds)
     out = {}
     for mode in modes:

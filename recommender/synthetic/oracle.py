@@ -6,7 +6,7 @@ fields m, the oracle returns, for every product j::
     P(j held | O held, m) = sum_s P(s | O held, m) * P(j held | s)        (j not in O)
 
 over the hidden states s = (persona, age band, income band, tenure band) of
-`recommender.mixture.MixtureModel`. Products are independent given s, so
+`recommender.synthetic.mixture.MixtureModel`. Products are independent given s, so
 ``P(O held | s) = prod_{k in O} hold[s, k]``. Numeric fields reveal their band;
 unobserved fields are marginalised exactly by summing over the states.
 
@@ -36,7 +36,7 @@ import math
 
 import numpy as np
 
-from recommender.mixture import MixtureModel
+from recommender.synthetic.mixture import MixtureModel
 
 PROTOCOL_MAX_ITEMS = 256
 

@@ -12,7 +12,7 @@ income band ``i`` and tenure band ``t``, drawn as::
 
 and only users holding at least one product are kept (a bank customer holds
 something). Every quantity is discrete given the bands, which is what makes the
-posterior of `recommender.oracle.Oracle` exact.
+posterior of `recommender.synthetic.oracle.Oracle` exact.
 """
 from __future__ import annotations
 

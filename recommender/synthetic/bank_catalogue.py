@@ -2,7 +2,7 @@
 
 One row per product: (ITEM_ID, NAME, CATEGORY, DESCRIPTION, base logit). The
 base logit sets the product's popularity before persona, age, income and
-tenure effects (see `recommender.personas`); together they give the long tail,
+tenure effects (see `recommender.synthetic.personas`); together they give the long tail,
 from the current account (most customers) to guarantees (a few in a thousand).
 """
 

@@ -1,6 +1,6 @@
 """Closed-form ridge solves of the expected "reveal k, predict the rest" loss, one per mode.
 
-All four modes come from the same Gram statistics (recommender.gram): the
+All four modes come from the same Gram statistics (recommender.training.gram): the
 feature set differs (items only; metadata only; items + metadata; nothing), so
 each mode gets the least-squares weights that are best *for the inputs it will
 see*. Metadata fields are dropped at random in the objective (each field
@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from recommender.gram import GramStats
+from recommender.training.gram import GramStats
 
 
 class NumericalError(ArithmeticError):

@@ -1,6 +1,6 @@
 """A retail-like synthetic catalogue of many items, for benchmarks at scale.
 
-Same users and personas as the bank model (`recommender.personas.demographics`);
+Same users and personas as the bank model (`recommender.synthetic.personas.demographics`);
 the catalogue is drawn from the seed: items fall in categories, popularity is
 Zipf-like (a long tail), and each persona and age band likes some categories
 more than others::
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.mixture import MixtureModel
-from recommender.personas import demographics
+from recommender.synthetic.mixture import MixtureModel
+from recommender.synthetic.personas import demographics
 
 CATEGORIES = ("Apparel", "Baby", "Beauty", "Books", "Camping", "Cleaning", "Coffee & Tea", "Computers",
               "Cookware", "Crafts", "Cycling", "Dairy", "Fitness", "Frozen", "Furniture", "Games", "Garden",

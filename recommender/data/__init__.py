@@ -1,0 +1,1 @@
+"""Datasets: Amazon Personalize CSVs (read, write, validate), MovieLens-100K, summaries."""

@@ -1,0 +1,1 @@
+"""Evaluation: protocols and metrics, batch scoring of a model, the deployed API's client."""

@@ -1,0 +1,1 @@
+"""The default dataset's generator (a persona mixture) and its exact-posterior oracle."""
