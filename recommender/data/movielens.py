@@ -14,6 +14,10 @@ Users.csv : USER_ID, AGE (numeric, years), GENDER (M/F), OCCUPATION,
     non-US codes (e.g. Canadian postcodes).
 Items.csv : ITEM_ID, TITLE, YEAR (empty when unknown), GENRES ("Action|Comedy").
 Interactions.csv : every rating, EVENT_TYPE ``rating``, EVENT_VALUE the rating (1-5).
+
+``raw=True`` keeps the user table as a customer table really is: ZIP_CODE, the full code as a
+string (795 distinct values, a few Canadian postcodes among them), instead of the one-digit ZIP
+area; the other fields and tables are the same.
 """
 from __future__ import annotations
 
@@ -68,32 +72,34 @@ def fetch_wheel(cache_dir=None) -> Path:
     return found[0]
 
 
-def load_movielens(cache_dir=None) -> Dataset:
+def load_movielens(cache_dir=None, raw: bool = False) -> Dataset:
     """MovieLens-100K as a `Dataset` (943 users, 1,682 items, 100,000 ratings).
 
     Parameters
     ----------
     cache_dir : str or Path, optional
         Folder for the wheel (see `cache_folder`).
+    raw : bool
+        Keep the full ZIP code as a string field ZIP_CODE instead of its first digit (ZIP).
     """
-    return read_wheel(fetch_wheel(cache_dir))
+    return read_wheel(fetch_wheel(cache_dir), raw=raw)
 
 
-def write_movielens(out_dir, cache_dir=None) -> Dataset:
+def write_movielens(out_dir, cache_dir=None, raw: bool = False) -> Dataset:
     """Write MovieLens-100K as Personalize CSVs into ``out_dir`` (keep it out of git, e.g. build/)."""
-    dataset = load_movielens(cache_dir)
+    dataset = load_movielens(cache_dir, raw=raw)
     write_dataset(dataset, out_dir)
     return dataset
 
 
-def read_wheel(wheel: Path) -> Dataset:
+def read_wheel(wheel: Path, raw: bool = False) -> Dataset:
     """Convert the ml-100k atomic files inside a recbole wheel (or any zip of the same layout)."""
     try:
         with zipfile.ZipFile(wheel) as archive:
             tables = {part: _read_atomic(archive, part) for part in ("user", "item", "inter")}
     except (zipfile.BadZipFile, OSError) as exc:
         raise MovieLensError(f"{wheel}: not a readable wheel ({exc}); delete it and run again") from None
-    return _convert(*(tables[p] for p in ("user", "item", "inter")))
+    return _convert(*(tables[p] for p in ("user", "item", "inter")), raw=raw)
 
 
 def _read_atomic(archive: zipfile.ZipFile, part: str) -> dict[str, list[str]]:
@@ -135,16 +141,20 @@ def zip_area(code: str) -> str:
     return code[0] if code[:1].isdigit() else "other"
 
 
-def _convert(users: dict, items: dict, inter: dict) -> Dataset:
+def _convert(users: dict, items: dict, inter: dict, raw: bool = False) -> Dataset:
     user_ids = np.asarray(users["user_id"], dtype=str)
     age = _numbers(users["age"], "ml-100k.user", "age")
     fields = {"AGE": age, "GENDER": np.asarray(users["gender"], dtype=object),
               "OCCUPATION": np.asarray(users["occupation"], dtype=object),
               "ZIP": np.asarray([zip_area(z) for z in users["zip_code"]], dtype=object)}
+    zip_field = ("ZIP", "first digit of the US ZIP code (national area); other = non-US")
+    if raw:
+        del fields["ZIP"]
+        fields["ZIP_CODE"] = np.asarray([z.strip() for z in users["zip_code"]], dtype=object)
+        zip_field = ("ZIP_CODE", "postal code")
     schema = {"AGE": FieldSpec("AGE", "numeric", minimum=float(age.min()), maximum=float(age.max()),
                                integer=True, description="age in years")}
-    for name, text in (("GENDER", "M or F"), ("OCCUPATION", "occupation"),
-                       ("ZIP", "first digit of the US ZIP code (national area); other = non-US")):
+    for name, text in (("GENDER", "M or F"), ("OCCUPATION", "occupation"), zip_field):
         schema[name] = FieldSpec(name, "categorical", values=tuple(sorted(set(fields[name].tolist()))),
                                  description=text)
     item_ids = np.asarray(items["item_id"], dtype=str)
