@@ -13,7 +13,8 @@ import numpy as np
 from bench.peers.base import Peer
 
 
-def _constrained(g: np.ndarray, penalty: np.ndarray) -> np.ndarray:
+def constrained(g: np.ndarray, penalty: np.ndarray) -> np.ndarray:
+    """B = -P / diag(P) column-wise with a zero diagonal, P = (G + diagMat(penalty))^-1."""
     p = np.linalg.inv(g + np.diag(penalty))
     b = -p / np.diag(p)[None, :]
     np.fill_diagonal(b, 0.0)
@@ -27,9 +28,12 @@ class EASE(Peer):
     def __init__(self, lam: float = 500.0):
         self.lam = lam
 
+    def penalty(self, g: np.ndarray) -> np.ndarray:
+        return np.full(g.shape[0], self.lam)
+
     def fit(self, a, meta, n_meta):
         g = (a.T @ a).toarray()
-        self.b_ = _constrained(g, np.full(g.shape[0], self.lam))
+        self.b_ = constrained(g, self.penalty(g))
         self.pop_ = np.diag(g) / max(a.shape[0], 1) * 1e-6
         return self
 
@@ -43,8 +47,5 @@ class EDLAE(EASE):
     def __init__(self, p: float = 0.98, lam: float = 400.0):
         self.p, self.lam = p, lam
 
-    def fit(self, a, meta, n_meta):
-        g = (a.T @ a).toarray()
-        self.b_ = _constrained(g, self.p / (1 - self.p) * np.diag(g) + self.lam)
-        self.pop_ = np.diag(g) / max(a.shape[0], 1) * 1e-6
-        return self
+    def penalty(self, g: np.ndarray) -> np.ndarray:
+        return self.p / (1 - self.p) * np.diag(g) + self.lam

@@ -1,4 +1,10 @@
-"""Ridge regression from one-hot demographics to the items a user holds (with an intercept)."""
+"""Ridge regression from a user's metadata one-hots (every field the harness encodes) to the items
+the user holds, with an unpenalised intercept:
+
+    min_W,b ||A - X W - 1 b^T||^2 + lam ||W||^2,
+
+X the users x features matrix of `meta_one_hot`, solved in closed form on centred X and A.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -14,6 +20,7 @@ class RidgeDemographics(Peer):
         self.lam = lam
 
     def fit(self, a, meta, n_meta):
+        self.n_meta = n_meta
         x = meta_one_hot(meta, n_meta)
         mean_x = np.asarray(x.mean(axis=0)).ravel()
         mean_y = np.asarray(a.mean(axis=0)).ravel()
@@ -27,5 +34,4 @@ class RidgeDemographics(Peer):
     def score(self, revealed, meta_rows):
         if meta_rows is None:
             return np.tile(self.pop_, (revealed.shape[0], 1))
-        padded = np.vstack([self.w_, np.zeros((1, self.w_.shape[1]))])
-        return padded[np.where(meta_rows >= 0, meta_rows, self.w_.shape[0])].sum(axis=1) + self.b_
+        return np.asarray(meta_one_hot(meta_rows, self.n_meta) @ self.w_) + self.b_

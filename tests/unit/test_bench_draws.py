@@ -2,7 +2,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from bench.quality_runs import draws_of, evaluate_draws
+from bench.draws import draws_of, evaluate_draws
 from recommender.evaluation import metrics as ev
 
 
@@ -28,6 +28,8 @@ def test_metrics_are_the_per_user_mean_over_draws():
     weights = np.random.default_rng(1).random(a.shape[1])
     score = lambda revealed, meta: np.tile(weights, (revealed.shape[0], 1))  # noqa: E731
     merged = evaluate_draws(score, protocols, "fixed")
-    single = [ev.evaluate(score, p).per_user["ndcg"] for p in protocols]
+    separate = [ev.evaluate(score, p) for p in protocols]
+    single = [r.per_user["ndcg"] for r in separate]
     assert np.allclose(merged.per_user["ndcg"], np.mean(single, axis=0))
+    assert np.isclose(merged.coverage, np.mean([r.coverage for r in separate]))
     assert not np.allclose(single[0], single[1])                              # the draws did differ
