@@ -21,7 +21,7 @@ __all__ = ["catalogue"]
 def catalogue(fields: list[FieldSlice], n_items: int) -> list[Entry]:
     """Every peer with its grids; ``fields`` are the user fields as `meta_one_hot` lays them out."""
     neighbours = sorted({min(k, n_items) for k in (50, 200, n_items)})
-    warp_fold = grid(fold_epochs=(60, 120), fold_lr=(0.00075, 0.0015), fold_reg=(0.3,))
+    warp_fold = grid(fold_epochs=(60, 120), fold_lr=(0.001, 0.002, 0.004), fold_reg=(0.3,))
     return [
         Entry("MostPop", MostPopular),
         Entry("SegmentPop", SegmentPopularity,
@@ -36,7 +36,7 @@ def catalogue(fields: list[FieldSlice], n_items: int) -> list[Entry]:
         Entry("ALS", ALS, grid(factors=(64,), regularization=(10.0, 30.0, 100.0, 300.0, 1000.0),
                                alpha=(3.0, 10.0, 30.0))),
         Entry("BPR", BPR, grid(factors=(32, 48), learning_rate=(0.01,), regularization=(0.01,), iterations=(100,)),
-              grid(fold_epochs=(100, 300), fold_lr=(0.003, 0.01), fold_reg=(0.03, 0.1))),
+              grid(fold_epochs=(100, 300), fold_lr=(0.003, 0.008, 0.02), fold_reg=(0.03, 0.1))),
         Entry("LightFM", LightFMWarp, grid(components=(32, 64), epochs=(20,), alpha=(1e-3,)), warp_fold),
         Entry("LightFM+feat", LightFMWarp, grid(features=(True,), identity=(True, False), components=(64,),
                                                 epochs=(20,), alpha=(1e-4,)), warp_fold),

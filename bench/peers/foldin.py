@@ -12,7 +12,9 @@ training-user vector, or the user's metadata representation) and regularised tow
         u -= lr * (L * (v_j - v_i) + reg * (u - start))
 
 where x_ui = u . v_i + b_i. One epoch visits every revealed item once, in a random order, each
-step vectorised over all users being folded in.
+step vectorised over all users being folded in. The rate ``lr`` is divided by the item vectors'
+mean squared norm, so that one grid of rates suits models of any scale (BPR's item vectors on the
+24-product bank data are four times longer than on MovieLens).
 """
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ def fold_in(item_vecs: np.ndarray, item_bias: np.ndarray, revealed: sp.csr_matri
     if items.shape[1] == 0 or epochs <= 0:
         return u
     rng = np.random.default_rng(seed)
+    lr = lr / max(float(np.mean(np.sum(item_vecs ** 2, axis=1))), 1e-12)
     padding = np.where(mask, items, -1)                   # a user's revealed items, -1 for none
     for _ in range(epochs):
         for w in rng.permutation(items.shape[1]):

@@ -52,7 +52,7 @@ class BPR(Peer):
     scoring_params = ("fold_epochs", "fold_lr", "fold_reg")
 
     def __init__(self, factors: int = 64, learning_rate: float = 0.01, regularization: float = 0.01,
-                 iterations: int = 100, fold_epochs: int = 100, fold_lr: float = 0.01, fold_reg: float = 0.1):
+                 iterations: int = 100, fold_epochs: int = 100, fold_lr: float = 0.02, fold_reg: float = 0.03):
         self.params = dict(factors=factors, learning_rate=learning_rate, regularization=regularization,
                            iterations=iterations)
         self.fold_epochs, self.fold_lr, self.fold_reg = fold_epochs, fold_lr, fold_reg

@@ -31,8 +31,8 @@ class LightFMWarp(Peer):
     scoring_params = ("fold_epochs", "fold_lr", "fold_reg")
 
     def __init__(self, features: bool = False, identity: bool = True, components: int = 64, epochs: int = 30,
-                 learning_rate: float = 0.05, alpha: float = 1e-6, fold_epochs: int = 30, fold_lr: float = 0.05,
-                 fold_reg: float = 0.01):
+                 learning_rate: float = 0.05, alpha: float = 1e-3, fold_epochs: int = 60, fold_lr: float = 0.002,
+                 fold_reg: float = 0.3):
         self.features, self.identity = features, identity or not features
         self.params = dict(no_components=components, learning_rate=learning_rate, item_alpha=alpha,
                            user_alpha=alpha, loss="warp", random_state=0)
