@@ -21,7 +21,7 @@ __all__ = ["catalogue"]
 def catalogue(fields: list[FieldSlice], n_items: int) -> list[Entry]:
     """Every peer with its grids; ``fields`` are the user fields as `meta_one_hot` lays them out."""
     neighbours = sorted({min(k, n_items) for k in (50, 200, n_items)})
-    warp_fold = grid(fold_epochs=(60, 120), fold_lr=(0.001, 0.002, 0.004), fold_reg=(0.3,))
+    warp_fold = grid(fold_epochs=(60, 120), fold_lr=(0.0005, 0.001, 0.002, 0.004), fold_reg=(0.3,))
     return [
         Entry("MostPop", MostPopular),
         Entry("SegmentPop", SegmentPopularity,
