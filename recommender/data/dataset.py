@@ -129,7 +129,7 @@ def load_dataset(path, events: EventFilter | None = None) -> Dataset:
     DatasetError
         On anything malformed, naming the file, the row and the column to fix.
     """
-    folder = Folder(path)
+    folder = path if isinstance(path, Folder) else Folder(path)
     user_ids, user_fields, user_schema = read_entities(folder, "Users", "USER_ID", numeric_arrays=True)
     item_ids, item_fields, item_schema = read_entities(folder, "Items", "ITEM_ID", numeric_arrays=False)
     inter = _read_interactions(folder.table("Interactions"), user_ids, item_ids, events or EventFilter())
@@ -212,6 +212,20 @@ def _all_numbers(values) -> bool:
 
 
 def _read_interactions(table, user_ids: np.ndarray, item_ids: np.ndarray, events: EventFilter) -> dict:
+    parts: dict[str, list] = {k: [] for k in ("user", "item", "time", "type", "value")}
+    for batch in interaction_batches(table, user_ids, item_ids, events):
+        for key, arr in batch.items():
+            if arr is not None:
+                parts[key].append(arr)
+    value = np.concatenate(parts["value"]) if parts["value"] else None
+    return dict(inter_user=np.concatenate(parts["user"]), inter_item=np.concatenate(parts["item"]),
+                inter_timestamp=np.concatenate(parts["time"]),
+                inter_event_type=np.concatenate(parts["type"]).astype(str), inter_event_value=value)
+
+
+def interaction_batches(table, user_ids: np.ndarray, item_ids: np.ndarray, events: EventFilter):
+    """Checked, filtered interactions batch by batch: dicts of ``user``, ``item`` (row indices into
+    ``user_ids`` / ``item_ids``), ``time``, ``type`` and ``value`` (None without EVENT_VALUE)."""
     file = table.name
     names = header(table)
     for name in ("USER_ID", "ITEM_ID", "TIMESTAMP"):
@@ -220,8 +234,7 @@ def _read_interactions(table, user_ids: np.ndarray, item_ids: np.ndarray, events
                                f"the header has {','.join(names)}")
     check_filter(events, names, file)
     known_users, known_items = pa.array(user_ids.tolist()), pa.array(item_ids.tolist())
-    parts: dict[str, list] = {k: [] for k in ("user", "item", "time", "type", "value")}
-    for first, batch in batches(table):
+    for first, batch in batches(table, ["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE", "EVENT_VALUE"]):
         users = col.lookup(batch["USER_ID"], known_users, file, "USER_ID", "Users.csv", first)
         items = col.lookup(batch["ITEM_ID"], known_items, file, "ITEM_ID", "Items.csv", first)
         times = col.numbers(batch["TIMESTAMP"], file, "TIMESTAMP", integer=True, first_row=first).astype(np.int64)
@@ -232,13 +245,8 @@ def _read_interactions(table, user_ids: np.ndarray, item_ids: np.ndarray, events
         value = (col.numbers(batch["EVENT_VALUE"], file, "EVENT_VALUE", integer=False, nullable=True,
                              first_row=first) if "EVENT_VALUE" in batch else None)
         keep = event_mask(events, kinds, value)
-        for key, arr in (("user", users), ("item", items), ("time", times), ("type", kinds), ("value", value)):
-            if arr is not None:
-                parts[key].append(arr[keep])
-    value = np.concatenate(parts["value"]) if parts["value"] else None
-    return dict(inter_user=np.concatenate(parts["user"]), inter_item=np.concatenate(parts["item"]),
-                inter_timestamp=np.concatenate(parts["time"]),
-                inter_event_type=np.concatenate(parts["type"]).astype(str), inter_event_value=value)
+        yield {"user": users[keep], "item": items[keep], "time": times[keep], "type": kinds[keep],
+               "value": value[keep] if value is not None else None}
 
 
 def check_filter(events: EventFilter, names: list[str], file: str) -> None:

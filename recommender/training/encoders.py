@@ -1,44 +1,118 @@
-"""Fitting the metadata encoders (serving.features) from training users."""
+"""Fitting the metadata encoders (recommender.serving.features) from training users.
+
+Numeric fields are cut at quantiles. Categorical fields keep their values with enough users
+(``min_count``), most common first, within a feature budget shared by all fields: fields with few
+values keep them all and the rest goes to the fields with many (a postal code, a city). Values
+too rare to keep are pooled: for code-like fields (postal codes, product codes) under the longest
+prefix that has enough users ("55414" -> "554…"), otherwise they count as missing, like a value
+never seen in training. Crosses of two single-valued fields are candidates only while their size
+fits ``cross_size`` and all of them together ``cross_budget``; validation then decides.
+"""
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
 
 import numpy as np
 
-from recommender.serving.features import Cross, FieldEncoder
+from recommender.serving.features import MULTI_SEPARATOR, Cross, FieldEncoder
+
+CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{2,}$")
 
 
-def build_encoders(user_fields: dict, user_schema: dict, n_buckets: int = 8) -> list[FieldEncoder]:
-    """Fit one encoder per user field: categorical values from the schema, numeric quantile buckets.
+@dataclass(frozen=True)
+class Budget:
+    """Feature limits: single fields together (``features``), each cross, all crosses together."""
+
+    features: int = 512
+    min_count: int = 10
+    cross_size: int = 256
+    cross_budget: int = 1024
+
+
+def value_counts(column, multi: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct non-empty values of a categorical column and how many users have each."""
+    text = np.asarray(column, dtype=object).astype(str)
+    uniques, counts = np.unique(text, return_counts=True)
+    if multi:
+        tally: dict[str, int] = {}
+        for u, c in zip(uniques.tolist(), counts.tolist()):
+            for atom in {a.strip() for a in u.split(MULTI_SEPARATOR)}:
+                tally[atom] = tally.get(atom, 0) + c
+        uniques, counts = np.array(list(tally), dtype=object), np.array(list(tally.values()), dtype=np.int64)
+    keep = ~np.isin(uniques, ["", "nan", "None"])
+    return uniques[keep], counts[keep]
+
+
+def build_encoders(user_fields: dict, user_schema: dict, n_buckets: int = 8,
+                   budget: Budget | None = None) -> tuple[list[FieldEncoder], dict]:
+    """Fit one encoder per usable user field; returns (encoders, a report for the manifest).
 
     Parameters
     ----------
     user_fields : dict[str, ndarray]
-        Training users' metadata columns.
+        Training users' metadata columns (float64 numeric, object str categorical).
     user_schema : dict[str, FieldSpec]
+        Fields with ``values is None`` (free text) are left out.
     n_buckets : int
-        Number of quantile buckets per numeric field (fewer when values repeat).
+        Quantile buckets per numeric field (fewer when values repeat).
+    budget : Budget
     """
-    encoders, offset = [], 0
+    budget = budget or Budget()
+    plans, report = [], {}
     for name, spec in user_schema.items():
-        column = user_fields[name]
-        if spec.kind == "categorical":
-            values = tuple(spec.values) if spec.values else tuple(sorted({v for v in column if isinstance(v, str)}))
-            enc = FieldEncoder(name, "categorical", offset, values=values, description=spec.description)
+        if spec.kind == "categorical" and spec.values is None:
+            continue
+        if spec.kind == "numeric":
+            plans.append((name, spec, None))
         else:
-            x = np.asarray(column, dtype=float)
-            x = x[np.isfinite(x)]
-            qs = np.quantile(x, np.linspace(0, 1, n_buckets + 1)[1:-1]) if len(x) else np.array([])
-            if spec.integer:
-                qs = np.ceil(qs)
-            lo = spec.minimum if spec.minimum is not None else (float(x.min()) if len(x) else None)
-            hi = spec.maximum if spec.maximum is not None else (float(x.max()) if len(x) else None)
-            edges = sorted({float(_nice(q)) for q in qs if (lo is None or q > lo) and (hi is None or q <= hi)})
-            enc = FieldEncoder(name, "numeric", offset, edges=tuple(edges), minimum=lo, maximum=hi,
-                               integer=bool(spec.integer), description=spec.description)
+            values, counts = value_counts(user_fields[name], spec.multi)
+            plans.append((name, spec, (values, counts)))
+    fixed = sum(n_buckets for _, s, c in plans if c is None)
+    caps = _share(budget.features - fixed, [len(c[0]) for _, _, c in plans if c is not None])
+    encoders, offset, cap_iter = [], 0, iter(caps)
+    for name, spec, counted in plans:
+        if counted is None:
+            enc = _numeric(name, spec, user_fields[name], offset, n_buckets)
+            report[name] = {"kind": "numeric", "buckets": enc.size}
+        else:
+            enc, report[name] = _categorical(name, spec, *counted, offset, next(cap_iter), budget.min_count)
         encoders.append(enc)
         offset += enc.size
-    return encoders
+    return encoders, report
+
+
+def _share(total: int, wants: list[int]) -> list[int]:
+    """Split ``total`` features among fields wanting ``wants``: small fields get all they want,
+    the rest is split evenly among the others (at least 2 each)."""
+    caps = [0] * len(wants)
+    left, open_ = max(total, 2 * len(wants)), sorted(range(len(wants)), key=lambda i: wants[i])
+    while open_:
+        even = left // len(open_)
+        i = open_[0]
+        if wants[i] <= even:
+            caps[i] = wants[i]
+            left -= wants[i]
+            open_.pop(0)
+        else:
+            for j in open_:
+                caps[j] = max(even, 2)
+            break
+    return caps
+
+
+def _numeric(name, spec, column, offset, n_buckets) -> FieldEncoder:
+    x = np.asarray(column, dtype=float)
+    x = x[np.isfinite(x)]
+    qs = np.quantile(x, np.linspace(0, 1, n_buckets + 1)[1:-1]) if len(x) else np.array([])
+    if spec.integer:
+        qs = np.ceil(qs)
+    lo = spec.minimum if spec.minimum is not None else (float(x.min()) if len(x) else None)
+    hi = spec.maximum if spec.maximum is not None else (float(x.max()) if len(x) else None)
+    edges = sorted({float(_nice(q)) for q in qs if (lo is None or q > lo) and (hi is None or q <= hi)})
+    return FieldEncoder(name, "numeric", offset, edges=tuple(edges), minimum=lo, maximum=hi,
+                        integer=bool(spec.integer), description=spec.description)
 
 
 def _nice(q: float) -> float:
@@ -49,12 +123,58 @@ def _nice(q: float) -> float:
     return float(round(q, digits))
 
 
-def build_crosses(encoders: list[FieldEncoder], offset: int) -> list[Cross]:
-    """Every pair of fields, numbered after the single-field features starting at ``offset``."""
-    crosses = []
-    for i in range(len(encoders)):
-        for j in range(i + 1, len(encoders)):
-            size = encoders[i].size * encoders[j].size
-            crosses.append(Cross(i, j, offset, size))
-            offset += size
-    return crosses
+def _categorical(name, spec, values, counts, offset, cap, min_count):
+    order = np.lexsort((values.astype(str), -counts))
+    values, counts = values[order], counts[order]
+    common = counts >= min_count
+    kept = [str(v) for v in values[common][:cap]]
+    rare_values, rare_counts = values[len(kept):], counts[len(kept):]
+    prefixes = []
+    code_like = len(values) > cap and np.mean([bool(CODE_LIKE.match(str(v))) for v in values]) >= 0.9
+    if code_like:
+        prefixes = _prefix_groups([str(v) for v in rare_values], rare_counts, min_count, cap - len(kept))
+    enc = FieldEncoder(name, "categorical", offset, values=tuple(sorted(kept)), prefixes=tuple(sorted(prefixes)),
+                       multi=bool(spec.multi), description=spec.description)
+    covered = sum(int(c) for v, c in zip(rare_values.tolist(), rare_counts.tolist())
+                  if enc.local_index(str(v)) is not None)
+    report = {"kind": "categorical", "distinct": int(len(values)), "kept": len(kept), "prefixes": len(prefixes),
+              "min_count": int(min_count), "cap": int(cap), "multi": bool(spec.multi),
+              "users_pooled_by_prefix": covered,
+              "users_missing_as_rare": int(rare_counts.sum()) - covered}
+    return enc, report
+
+
+def _prefix_groups(values: list[str], counts: np.ndarray, min_count: int, room: int) -> list[str]:
+    """Prefixes standing for rare codes: longest first, a group kept once it has ``min_count`` users."""
+    if room <= 0 or not values:
+        return []
+    support, uncovered = {}, dict(zip(values, counts.tolist()))
+    for length in range(max(len(v) for v in values) - 1, 0, -1):
+        groups: dict[str, int] = {}
+        for v, c in uncovered.items():
+            if len(v) > length:
+                groups[v[:length]] = groups.get(v[:length], 0) + c
+        winners = {p: c for p, c in groups.items() if c >= min_count}
+        support.update(winners)
+        uncovered = {v: c for v, c in uncovered.items() if v[:length] not in winners}
+    return sorted(support, key=lambda p: (-support[p], p))[:room]
+
+
+def build_crosses(encoders: list[FieldEncoder], offset: int, budget: Budget | None = None) -> list[Cross]:
+    """Pairs of single-valued fields whose cross fits the budget, smallest first, numbered from ``offset``."""
+    budget = budget or Budget()
+    pairs = [(encoders[i].size * encoders[j].size, i, j) for i in range(len(encoders))
+             for j in range(i + 1, len(encoders))
+             if not encoders[i].multi and not encoders[j].multi
+             and encoders[i].size * encoders[j].size <= budget.cross_size]
+    crosses, used = [], 0
+    for size, i, j in sorted(pairs):
+        if used + size > budget.cross_budget:
+            break
+        crosses.append((i, j, size))
+        used += size
+    out = []
+    for i, j, size in sorted(crosses):
+        out.append(Cross(i, j, offset, size))
+        offset += size
+    return out

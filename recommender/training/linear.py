@@ -63,21 +63,26 @@ def _ridge(g: GramStats, blocks: list[str], lams: dict[str, float], target: str)
 
 
 def with_field_dropout(g: GramStats, q: float) -> GramStats:
-    """Expected statistics when each metadata field is missing (all-zero) with probability q.
+    """Expected statistics when each metadata field (group) is missing (all-zero) with probability q.
 
-    Features of one field are one-hot, so within a field only the diagonal of the metadata Gram is
-    non-zero: E[m_a m_b] = (1-q)^2 m_a m_b across fields, (1-q) m_a on the diagonal.
+    Two features of different groups survive together with probability (1-q)^2, of the same group
+    (e.g. two genres of a multi-valued field, or a feature with itself) with probability 1-q:
+    E[m_a m_b] = (1-q)^2 m_a m_b + (1-q) q m_a m_b [same group]. For one-hot fields only the diagonal
+    is shared within a group.
     """
     keep = 1.0 - q
     mm = keep * keep * g.mm
-    mm[np.diag_indices_from(mm)] += keep * q * np.diag(g.mm)
+    groups = g.groups if g.groups is not None else np.arange(g.mm.shape[0])
+    same = groups[:, None] == groups[None, :]
+    mm += keep * q * np.where(same, g.mm, 0.0)
     return replace(g, mm=mm, mx=keep * g.mx, my=keep * g.my, m1=keep * g.m1, my_all=keep * g.my_all)
 
 
 def restrict_meta(g: GramStats, n_keep: int) -> GramStats:
     """The statistics with only the first ``n_keep`` metadata features (single fields, no crosses)."""
     return replace(g, mm=g.mm[:n_keep, :n_keep], mx=g.mx[:n_keep], my=g.my[:n_keep], m1=g.m1[:n_keep],
-                   my_all=g.my_all[:n_keep], meta_freq=g.meta_freq[:n_keep])
+                   my_all=g.my_all[:n_keep], meta_freq=g.meta_freq[:n_keep],
+                   groups=g.groups[:n_keep] if g.groups is not None else None)
 
 
 def pad_rows(w: np.ndarray, rows: int) -> np.ndarray:
