@@ -1,8 +1,8 @@
 """User metadata as indicator features: the encoder the model fits and serves with.
 
-Categorical fields get one indicator per kept value; values too rare to keep fall back to the
-longest kept prefix (postal codes: "55414" -> "554*") or count as missing, and so does a value
-never seen in training. Multi-valued fields ("Action|Comedy", Personalize's convention) turn on
+Categorical fields get one indicator per kept value; code-like fields (postal codes) also get one
+per kept prefix, which every code starting with it turns on, so a rare or new code still says its
+area; a value with nothing kept counts as missing, like one never seen in training. Multi-valued fields ("Action|Comedy", Personalize's convention) turn on
 one indicator per value. Numeric fields are cut into buckets at quantiles of the training data;
 a number beyond the training range falls in the edge bucket. Numpy only: the Lambda encodes
 requests with this module.
@@ -31,8 +31,8 @@ class FieldEncoder:
     values : tuple of str
         Categorical: the kept values, one feature each.
     prefixes : tuple of str
-        Categorical: prefixes that stand for rarer values starting with them, one feature each
-        (after the values'); a value takes its longest matching prefix.
+        Categorical, code-like fields: prefixes shared by enough users, one feature each (after the
+        values'); a value also turns on every kept prefix of it ("55414" -> "5…", "55…", "554…").
     multi : bool
         Categorical: several values per user, joined by ``|`` (or a list in a request).
     edges : tuple of float
@@ -130,21 +130,21 @@ class FieldEncoder:
             raise ValueError(f"metadata field {self.name!r} takes {kind}; got {value!r} ({type(value).__name__})")
         out = []
         for atom in atoms:
-            i = self.local_index(atom.strip())
-            if i is not None and i not in out:
-                out.append(i)
+            out += [i for i in self.local_indices(atom.strip()) if i not in out]
         return out
 
-    def local_index(self, atom: str) -> int | None:
-        """The field's feature for one value: itself, else its longest kept prefix, else None."""
+    def local_indices(self, atom: str) -> list[int]:
+        """The field's features for one value: itself if kept, and each kept prefix of it."""
         index = self._lookup()
-        if atom in index:
-            return index[atom]
-        for length in range(len(atom) - 1, 0, -1):
-            hit = index.get((atom[:length], "prefix"))
-            if hit is not None:
-                return hit
-        return None
+        out = [index[atom]] if atom in index else []
+        if self.prefixes:
+            out += [index[(atom[:n], "prefix")] for n in range(1, len(atom)) if (atom[:n], "prefix") in index]
+        return out
+
+    @property
+    def single(self) -> bool:
+        """At most one feature per user (crosses and the latent classes use only such fields)."""
+        return not self.multi and not self.prefixes
 
     def _lookup(self) -> dict:
         cached = self.__dict__.get("_index")
@@ -258,7 +258,7 @@ def encode_requests(encoders: list[FieldEncoder], crosses: list[Cross], columns:
         r, f = enc.encode_column(columns[enc.name])
         rows.append(r)
         feats.append(f)
-        if not enc.multi:
+        if enc.single:
             col = np.full(n, -1, dtype=np.int64)
             col[r] = f
             single[j] = col

@@ -82,7 +82,7 @@ class Model:
             entry = {"name": enc.name, "label": enc.label, "description": enc.description}
             if enc.kind == "categorical":
                 entry.update(type="categorical", values=list(enc.values), multi=enc.multi,
-                             other_values="prefix" if enc.prefixes else "ignored")
+                             other_values="by prefix" if enc.prefixes else "ignored")
             else:
                 entry.update(type="integer" if enc.integer else "number", minimum=enc.minimum, maximum=enc.maximum)
             out.append(entry)

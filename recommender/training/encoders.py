@@ -2,10 +2,10 @@
 
 Numeric fields are cut at quantiles. Categorical fields keep their values with enough users
 (``min_count``), most common first, within a feature budget shared by all fields: fields with few
-values keep them all and the rest goes to the fields with many (a postal code, a city). Values
-too rare to keep are pooled: for code-like fields (postal codes, product codes) under the longest
-prefix that has enough users ("55414" -> "554…"), otherwise they count as missing, like a value
-never seen in training. Crosses of two single-valued fields are candidates only while their size
+values keep them all and the rest goes to the fields with many (a postal code, a city). Code-like
+fields (postal codes, product codes) also get a feature per prefix with enough users, at every
+level ("55414" turns on "5…", "55…", "554…"), so rare and new codes still say their area; other rare
+values count as missing, like a value never seen in training. Crosses of two single-valued fields are candidates only while their size
 fits ``cross_size`` and all of them together ``cross_budget``; validation then decides.
 """
 from __future__ import annotations
@@ -128,36 +128,33 @@ def _categorical(name, spec, values, counts, offset, cap, min_count):
     values, counts = values[order], counts[order]
     common = counts >= min_count
     kept = [str(v) for v in values[common][:cap]]
-    rare_values, rare_counts = values[len(kept):], counts[len(kept):]
+    rare = counts[len(kept):]
     prefixes = []
-    code_like = len(values) > cap and np.mean([bool(CODE_LIKE.match(str(v))) for v in values]) >= 0.9
-    if code_like:
-        prefixes = _prefix_groups([str(v) for v in rare_values], rare_counts, min_count, cap - len(kept))
+    if len(rare) and np.mean([bool(CODE_LIKE.match(str(v))) for v in values]) >= 0.9:
+        prefixes = _prefix_levels([str(v) for v in values], counts, min_count, cap - len(kept))
     enc = FieldEncoder(name, "categorical", offset, values=tuple(sorted(kept)), prefixes=tuple(sorted(prefixes)),
                        multi=bool(spec.multi), description=spec.description)
-    covered = sum(int(c) for v, c in zip(rare_values.tolist(), rare_counts.tolist())
-                  if enc.local_index(str(v)) is not None)
+    said = sum(int(c) for v, c in zip(values[len(kept):].tolist(), rare.tolist()) if enc.local_indices(str(v)))
     report = {"kind": "categorical", "distinct": int(len(values)), "kept": len(kept), "prefixes": len(prefixes),
               "min_count": int(min_count), "cap": int(cap), "multi": bool(spec.multi),
-              "users_pooled_by_prefix": covered,
-              "users_missing_as_rare": int(rare_counts.sum()) - covered}
+              "users_pooled_by_prefix": said, "users_missing_as_rare": int(rare.sum()) - said}
     return enc, report
 
 
-def _prefix_groups(values: list[str], counts: np.ndarray, min_count: int, room: int) -> list[str]:
-    """Prefixes standing for rare codes: longest first, a group kept once it has ``min_count`` users."""
-    if room <= 0 or not values:
+def _prefix_levels(values: list[str], counts: np.ndarray, min_count: int, room: int) -> list[str]:
+    """Prefixes shared by at least ``min_count`` users, coarsest first: "55…", then "554…", ...
+
+    Every user gets each of their code's prefixes that is kept, so a code seen rarely or never still
+    says its area at every level that has data."""
+    if room <= 0:
         return []
-    support, uncovered = {}, dict(zip(values, counts.tolist()))
-    for length in range(max(len(v) for v in values) - 1, 0, -1):
-        groups: dict[str, int] = {}
-        for v, c in uncovered.items():
-            if len(v) > length:
-                groups[v[:length]] = groups.get(v[:length], 0) + c
-        winners = {p: c for p, c in groups.items() if c >= min_count}
-        support.update(winners)
-        uncovered = {v: c for v, c in uncovered.items() if v[:length] not in winners}
-    return sorted(support, key=lambda p: (-support[p], p))[:room]
+    support: dict[str, int] = {}
+    for v, c in zip(values, counts.tolist()):
+        for length in range(1, len(v)):
+            support[v[:length]] = support.get(v[:length], 0) + c
+    chosen = [p for p, c in support.items() if c >= min_count]
+    chosen.sort(key=lambda p: (len(p), -support[p], p))
+    return chosen[:room]
 
 
 def build_crosses(encoders: list[FieldEncoder], offset: int, budget: Budget | None = None) -> list[Cross]:
@@ -165,7 +162,7 @@ def build_crosses(encoders: list[FieldEncoder], offset: int, budget: Budget | No
     budget = budget or Budget()
     pairs = [(encoders[i].size * encoders[j].size, i, j) for i in range(len(encoders))
              for j in range(i + 1, len(encoders))
-             if not encoders[i].multi and not encoders[j].multi
+             if encoders[i].single and encoders[j].single
              and encoders[i].size * encoders[j].size <= budget.cross_size]
     crosses, used = [], 0
     for size, i, j in sorted(pairs):

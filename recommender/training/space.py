@@ -48,8 +48,8 @@ class FeatureSpace:
         return np.vstack(rows).astype(np.int64) if rows else np.zeros((0, 2), dtype=np.int64)
 
     def latent_fields(self) -> list[int]:
-        """Fields the latent classes model: the single-valued ones."""
-        return [j for j, e in enumerate(self.encoders) if not e.multi]
+        """Fields the latent classes model: those with at most one feature per user."""
+        return [j for j, e in enumerate(self.encoders) if e.single]
 
     def latent_layout(self) -> tuple[list[int], np.ndarray]:
         """(features per latent field, the base-feature index of each latent feature in order)."""
