@@ -105,10 +105,64 @@ def solve_none(g: GramStats) -> np.ndarray:
     return g.y1_all / max(g.one, 1e-12)
 
 
+class ItemSolver:
+    """The items and items+metadata modes for one item ridge strength, sharing the costly part.
+
+    Both systems have the block form [[A, C], [C^T, D]] with A = G_xx + lam I over the n items and a
+    small block (metadata features and the intercept). Factoring A once and applying it to the targets
+    and to C (P = A^-1 G_xy, Q = A^-1 C) leaves, per metadata strength or dropout, only the small
+    Schur complement S = D - C^T Q: W_small = S^-1 (B_small - C^T P), W_items = P - Q W_small.
+    """
+
+    def __init__(self, g: GramStats, lam_items: float):
+        from scipy.linalg import cho_factor, cho_solve
+
+        self.g = g
+        a = np.array(g.xx if isinstance(g.xx, np.ndarray) else g.xx.toarray(), dtype=np.float64)
+        a[np.diag_indices_from(a)] += lam_items
+        try:
+            factor = cho_factor(a, lower=False, check_finite=True)
+        except np.linalg.LinAlgError as exc:
+            raise NumericalError(f"item system could not be factored ({exc}); increase the regularisation") from exc
+        xy = g.xy if isinstance(g.xy, np.ndarray) else g.xy.toarray()
+        self.p = cho_solve(factor, xy)
+        self.q_one = cho_solve(factor, g.x1)
+        self.q_meta = cho_solve(factor, g.mx.T) if g.mx.shape[0] else np.zeros((len(g.x1), 0))
+        self.intercept = 1e-6 * max(g.one, 1.0)
+
+    def items(self) -> tuple[np.ndarray, np.ndarray]:
+        """Items-only mode: (W (n, n), bias (n,))."""
+        g = self.g
+        c, q = g.x1[:, None], self.q_one[:, None]
+        d = np.array([[g.one + self.intercept]])
+        w_small = self._small(c, q, d, g.y1[None, :])
+        return self.p - q @ w_small, w_small[0]
+
+    def both(self, lam_meta: float, dropout: float, n_meta: int | None = None):
+        """Items + metadata mode: (W_items (n, n), W_meta (m, n), bias (n,)); ``n_meta`` keeps only the
+        first metadata features (the single fields, without crosses)."""
+        g = self.g if n_meta is None else restrict_meta(self.g, n_meta)
+        gd = with_field_dropout(g, dropout)
+        keep = 1.0 - dropout
+        m = g.mm.shape[0]
+        c = np.hstack([gd.mx.T, g.x1[:, None]])
+        q = np.hstack([keep * self.q_meta[:, :m], self.q_one[:, None]])
+        d = np.empty((m + 1, m + 1))
+        d[:m, :m] = gd.mm
+        d[:m, :m][np.diag_indices(m)] += meta_penalty(g, lam_meta)
+        d[:m, m] = d[m, :m] = gd.m1
+        d[m, m] = g.one + self.intercept
+        w_small = self._small(c, q, d, np.vstack([gd.my, g.y1[None, :]]))
+        return self.p - q @ w_small, w_small[:m], w_small[m]
+
+    def _small(self, c, q, d, b_small) -> np.ndarray:
+        schur = d - c.T @ q
+        return _solve(schur, b_small - c.T @ self.p)
+
+
 def solve_items(g: GramStats, lam_items: float) -> tuple[np.ndarray, np.ndarray]:
     """Items-only mode: (W (n, n), bias (n,))."""
-    sol = _ridge(g, ["x"], {"x": lam_items}, target="held")
-    return sol["x"], sol["bias"]
+    return ItemSolver(g, lam_items).items()
 
 
 def solve_meta(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.ndarray, np.ndarray]:
@@ -125,6 +179,4 @@ def solve_meta_held(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.n
 
 def solve_both(g: GramStats, lam_items: float, lam_meta: float, dropout: float):
     """Items + metadata mode: (W_items (n, n), W_meta (m, n), bias (n,))."""
-    sol = _ridge(with_field_dropout(g, dropout), ["x", "m"], {"x": lam_items, "m": meta_penalty(g, lam_meta)},
-                 target="held")
-    return sol["x"], sol["m"], sol["bias"]
+    return ItemSolver(g, lam_items).both(lam_meta, dropout)

@@ -56,8 +56,8 @@ def solve_dense(stats: Statistics, space: FeatureSpace, hp, tick):
         arrays["w_meta"] = linear.pad_rows(w, n_meta)
         g = gram(c["both"])
         sx = float(np.mean(np.diag(g.xx))) or 1.0
-        g = g if c["both"].get("crosses") else linear.restrict_meta(g, n_base)
-        wx, wm, b = linear.solve_both(g, c["both"]["lam"] * sx, c["both"]["lam_meta"], hp.field_dropout)
+        solver = linear.ItemSolver(g, c["both"]["lam"] * sx)
+        wx, wm, b = solver.both(c["both"]["lam_meta"], hp.field_dropout, None if c["both"].get("crosses") else n_base)
         arrays.update(w_both_items=wx, w_both_meta=linear.pad_rows(wm, n_meta), bias_both=b)
     else:
         n = stats.spec.n_items

@@ -69,9 +69,10 @@ class Tuner:
             g = self.gram(weighting)
             params = dict(power=weighting.power, reveal=weighting.reveal)
             scale_x = float(np.mean(np.diag(g.xx))) or 1.0
-            items_ndcg = {}
+            items_ndcg, solvers = {}, {}
             for lam in hp.items_lambdas:
-                w, b = linear.solve_items(g, lam * scale_x)
+                solvers[lam] = linear.ItemSolver(g, lam * scale_x)
+                w, b = solvers[lam].items()
                 fn = lambda x, m, w=w, b=b: self.scale(x) @ w + b  # noqa: E731
                 items_ndcg[lam] = self.ndcg("items", fn)
                 self._keep(best, "items", items_ndcg[lam], fn, **params, lam=lam)
@@ -88,13 +89,13 @@ class Tuner:
                         meta_ndcg[(crosses, dropout, lam)] = ndcg
                         self._keep(best, "meta", ndcg, fn, **params, crosses=crosses, lam=lam, dropout=dropout)
             crosses = max(meta_ndcg, key=meta_ndcg.get)[0]
-            gb = g if crosses else linear.restrict_meta(g, self.n_base)
             for lam in sorted(items_ndcg, key=items_ndcg.get)[-2:]:
                 for lam_m in hp.both_meta_lambdas:
-                    wx, wm, b = linear.solve_both(gb, lam * scale_x, lam_m, hp.field_dropout)
+                    wx, wm, b = solvers[lam].both(lam_m, hp.field_dropout, None if crosses else self.n_base)
                     fn = lambda x, m, wx=wx, wm=wm, b=b: self.scale(x) @ wx + meta_scores(wm, m) + b  # noqa: E731
                     ndcg = self.ndcg("both", fn)
                     self._keep(best, "both", ndcg, fn, **params, crosses=crosses, lam=lam, lam_meta=lam_m)
+            del solvers
         metrics = {f"validation_ndcg@10_{m}": v.pop("ndcg") for m, v in best.items()}
         return best, metrics
 
