@@ -53,6 +53,8 @@ class Hyperparameters:
     validation_fraction: float = 0.2
     validation_draws: int = 3
     max_validation_users: int = 3000
+    cv_folds: int = 5               # small data: every eligible user validates, in this many folds
+    cv_max_users: int = 1500        # ... when at most this many users can validate
     latent_classes: tuple = (32,)      # latent-class scorer sizes tried (recommender.serving.latent); () = off
     latent_alphas: tuple = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0)
     latent_iters: int = 80

@@ -80,45 +80,53 @@ def _responsibilities(a, onehot, log_prior, theta, log_phi):
 
 
 def choose_blend(tuner, class_grid, alphas, iters: int, seed: int = 0):
-    """Fit the mixture on the tuner's training sample for each class count and pick, per mode, the
-    blend ``(1 - alpha) * linear + alpha * latent`` with the best validation NDCG@10; the items and
-    both modes also try the chosen-subset posterior (recommender.serving.latent.selected_scores) for the
-    best class count.
+    """Fit the mixture on each validation fold's training sample for each class count and pick, per
+    mode, the blend ``(1 - alpha) * linear + alpha * latent`` with the best validation NDCG@10; the
+    items and both modes also try the chosen-subset posterior
+    (recommender.serving.latent.selected_scores) for the best class count.
 
     Returns (n_classes, {mode: alpha}, {mode: use selected_scores}, {mode: validation NDCG@10},
-    the chosen split fit).
+    the first fold's fit, to start the final fit from).
     """
     from recommender.serving.latent import batch_posterior_scores, batch_selected_scores
 
     sizes, place = tuner.space.latent_layout()
-    linear = {mode: [(p, fn(p.revealed, p.meta)) for p in tuner.protocols[mode]]
-              for mode, fn in tuner.best_fn.items()}
+    linear = {mode: [[fn(p.revealed, p.meta) for p in fold.protocols[mode]]
+                     for fold, fn in zip(tuner.folds, fns)] for mode, fns in tuner.best_fn.items()}
     best = None
     for z in class_grid:
-        fit = em(tuner.a_em, tuner.meta_em, sizes, z, iters=iters, seed=seed, place=place, n_base=tuner.n_base)
-        picks = {mode: _best_alpha(parts, alphas, fit, batch_posterior_scores) for mode, parts in linear.items()}
+        fits = [em(f.a_em, f.meta_em, sizes, z, iters=iters, seed=seed, place=place, n_base=tuner.n_base)
+                for f in tuner.folds]
+        picks = {mode: _best_alpha(tuner, mode, parts, alphas, fits, batch_posterior_scores)
+                 for mode, parts in linear.items()}
         total = sum(v[1] for v in picks.values())
         if best is None or total > best[0] + 1e-9:
-            best = (total, z, picks, fit)
+            best = (total, z, picks, fits)
         tuner.tick()
-    _, z, picks, fit = best
+    _, z, picks, fits = best
     selection = {}
     for mode in ("items", "both"):
         if mode in linear:
-            alpha, ndcg = _best_alpha(linear[mode], alphas, fit, batch_selected_scores)
+            alpha, ndcg = _best_alpha(tuner, mode, linear[mode], alphas, fits, batch_selected_scores)
             if ndcg > picks[mode][1] + 1e-9:
                 picks[mode], selection[mode] = (alpha, ndcg), True
-    return (z, {m: v[0] for m, v in picks.items()}, selection, {m: v[1] for m, v in picks.items()}, fit)
+    return (z, {m: v[0] for m, v in picks.items()}, selection, {m: v[1] for m, v in picks.items()}, fits[0])
 
 
-def _best_alpha(parts, alphas, fit, latent_fn) -> tuple[float, float]:
-    """(alpha, mean validation NDCG@10) of the best blend over the protocol draws ``parts``."""
+def _best_alpha(tuner, mode, parts, alphas, fits, latent_fn) -> tuple[float, float]:
+    """(alpha, mean validation NDCG@10 over every fold's users and draws) of the best blend."""
     from recommender.evaluation import metrics as ev
 
-    mixed = [(p, lin, latent_fn(fit, p.revealed, p.meta if p.mode != "items" else None))
-             for p, lin in parts]
-    scores = {al: float(np.mean([ev.evaluate(lambda x, m, s=(1 - al) * lin + al * mix: s, p,
-                                             batch=max(len(p.users), 1)).mean("ndcg")
-                                 for p, lin, mix in mixed])) for al in alphas}
+    mixed = []
+    for fold, fold_parts, fit in zip(tuner.folds, parts, fits):
+        for p, lin in zip(fold.protocols[mode], fold_parts):
+            mixed.append((fold, p, lin, latent_fn(fit, p.revealed, p.meta if p.mode != "items" else None)))
+    scores = {}
+    for al in alphas:
+        per_fold = {}
+        for fold, p, lin, mix in mixed:
+            res = ev.evaluate(lambda x, m, s=(1 - al) * lin + al * mix: s, p, batch=max(len(p.users), 1))
+            per_fold.setdefault(id(fold), []).append(res.per_user["ndcg"])
+        scores[al] = float(np.mean(np.concatenate([np.mean(v, axis=0) for v in per_fold.values()])))
     alpha = max(scores, key=lambda al: (scores[al], -al))
     return alpha, scores[alpha]

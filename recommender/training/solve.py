@@ -47,7 +47,8 @@ def solve_dense(stats: Statistics, space: FeatureSpace, hp, tick):
     g = gram(c["items"])
     sx = float(np.mean(np.diag(g.xx))) or 1.0
     w_items, b_items = linear.solve_items(g, c["items"]["lam"] * sx)
-    arrays = {"w_items": w_items, "bias_items": b_items, "bias_none": linear.solve_none(gram({"power": 0.0}))}
+    popularity = np.asarray(stats.item_users, dtype=np.float64) / max(stats.n_users, 1)
+    arrays = {"w_items": w_items, "bias_items": b_items, "bias_none": popularity}
     n_meta, n_base = space.n_features, space.n_base
     if n_meta and "meta" in c:
         g = gram(c["meta"])
