@@ -21,7 +21,9 @@ import numpy as np
 from recommender.data.dataset import Dataset, EventFilter
 from recommender.serving.model import Model
 from recommender.training.catalogue import catalogue_arrays
-from recommender.training.encoders import Budget, build_crosses, build_encoders
+from recommender.data.matrices import indicators
+from recommender.serving.features import encode_requests
+from recommender.training.encoders import Budget, build_crosses, build_encoders, build_item_encoders
 from recommender.training.inputs import TrainingData
 from recommender.training.solve import solve_dense
 from recommender.training.space import FeatureSpace
@@ -43,6 +45,7 @@ class Hyperparameters:
     min_count: int = 10             # users a categorical value (or code prefix) needs to get a feature
     cross_size: int = 256           # features one cross may have
     cross_budget: int = 1024        # features all crosses together may have
+    item_feature_lambdas: tuple = (None, 0.1, 1.0)   # item metadata in the item model (None: without); validated
     powers: tuple = (-1.0, -0.5, 0.0)
     items_lambdas: tuple = (0.03, 0.1, 0.3, 1.0)
     meta_lambdas: tuple = (0.01, 0.03, 0.1, 0.3, 1.0)
@@ -110,7 +113,21 @@ def feature_space(data: TrainingData, hp: Hyperparameters) -> tuple[FeatureSpace
     dense = data.n_items <= hp.dense_max_items
     n_base = sum(e.size for e in encoders)
     crosses = build_crosses(encoders, n_base, budget) if hp.crosses and dense else []
-    return FeatureSpace(encoders, crosses), report
+    item_encoders, item_features = [], None
+    if dense and hp.item_feature_lambdas:
+        item_encoders = build_item_encoders(data.item_fields, data.item_schema, hp.n_buckets)
+        columns = {e.name: _item_column(data, e) for e in item_encoders}
+        rows, feats = encode_requests(item_encoders, [], columns, data.n_items)
+        item_features = indicators(rows, feats, (data.n_items, sum(e.size for e in item_encoders)))
+    return FeatureSpace(encoders, crosses, item_encoders, item_features), report
+
+
+def _item_column(data: TrainingData, enc) -> np.ndarray:
+    column = data.item_fields[enc.name]
+    if enc.kind != "numeric":
+        return column
+    text = np.asarray(column, dtype=object).astype(str)
+    return np.array([float(v) if v.strip() not in ("", "nan") else np.nan for v in text.tolist()])
 
 
 def spec_for(n_items: int, n_features: int, hp: Hyperparameters) -> StatsSpec:
@@ -156,6 +173,8 @@ def solve(stats: Statistics, space: FeatureSpace, data: TrainingData, hp: Hyperp
         "n_users": int(stats.n_users), "n_items": int(stats.spec.n_items), "n_interactions": int(data.n_events),
         "encoders": [e.to_json() for e in space.encoders],
         "crosses": [[c.first, c.second, c.offset, c.size] for c in space.crosses],
+        "item_features": [e.name for e in space.item_encoders]
+        if any(c.get("lam_f") is not None for c in chosen.values() if isinstance(c, dict)) else [],
     }
     return Model(arrays, manifest)
 
