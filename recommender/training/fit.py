@@ -28,7 +28,7 @@ from recommender.training.inputs import TrainingData
 from recommender.training.solve import solve_dense
 from recommender.training.space import FeatureSpace
 from recommender.training.sparse_items import fit_sparse_layout
-from recommender.training.statistics import Statistics, StatsSpec, Weighting, compute_in_partitions, user_ranks
+from recommender.training.statistics import Statistics, StatsSpec, Weighting, compute, user_ranks
 
 
 @dataclass
@@ -140,10 +140,20 @@ def spec_for(n_items: int, n_features: int, hp: Hyperparameters) -> StatsSpec:
 
 
 def statistics(data: TrainingData, space: FeatureSpace, hp: Hyperparameters, tick=None) -> Statistics:
-    """The statistics of every user, computed partition by partition and merged."""
-    features = space.encode(data.user_fields, data.n_users)
+    """The statistics of every user, computed partition by partition (features encoded per partition,
+    so memory holds one partition's) and merged."""
     spec = spec_for(data.n_items, space.n_features, hp)
-    return compute_in_partitions(data.a, features, user_ranks(data.user_ids), spec, hp.partition_users, tick)
+    ranks = user_ranks(data.user_ids)
+    total = None
+    for start in range(0, max(data.n_users, 1), hp.partition_users):
+        rows = slice(start, min(start + hp.partition_users, data.n_users))
+        columns = {name: column[rows] for name, column in data.user_fields.items()}
+        features = space.encode(columns, rows.stop - rows.start)
+        part = compute(data.a[rows], features, ranks[rows], spec)
+        total = part if total is None else total.merge(part)
+        if tick:
+            tick()
+    return total
 
 
 def solve(stats: Statistics, space: FeatureSpace, data: TrainingData, hp: Hyperparameters, tick=None) -> Model:
