@@ -141,7 +141,7 @@ def _rss_mb(state_dir: Path, endpoint: str) -> float:
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes()
-            if b"lambda_bootstrap.py" not in cmdline:
+            if b"functions/bootstrap.py" not in cmdline:
                 continue
             status = (proc / "status").read_text()
             ppid = int(next(l for l in status.splitlines() if l.startswith("PPid:")).split()[1])

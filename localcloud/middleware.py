@@ -10,9 +10,10 @@ import time
 import traceback
 from urllib.parse import unquote
 
-from localcloud import apigateway_store, settings
-from localcloud.lambda_api import FUNCTION_PATH, INVOKE_PATH, handle_invoke
-from localcloud.lambda_runtime import LambdaRuntime
+from localcloud import settings
+from localcloud.apigateway import store as apigateway_store
+from localcloud.functions.invoke import FUNCTION_PATH, INVOKE_PATH, handle_invoke
+from localcloud.functions.runtime import LambdaRuntime
 from localcloud.wsgi import Reply, aws_json_error, call_app, json_reply, read_body, service_of
 
 HEALTH_PATH = "/_localcloud/health"
@@ -35,7 +36,7 @@ class LocalCloud:
     def __init__(self, port: int, boot_id: str):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        from localcloud import stepfunctions_runtime
+        from localcloud.stepfunctions import runtime as stepfunctions_runtime
 
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.port, self.boot_id, self.started = port, boot_id, time.time()
@@ -66,12 +67,12 @@ class LocalCloud:
             return serve_website(environ, path[len(WEBSITE_PREFIX):])
         match = EXECUTE_API.match(path)
         if match:
-            from localcloud.apigateway import invoke_rest_api
+            from localcloud.apigateway.invoke import invoke_rest_api
 
             return invoke_rest_api(self, environ, match["api"], match["stage"], match["path"] or "/")
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith("AWSStepFunctions."):
-            from localcloud import stepfunctions
+            from localcloud.stepfunctions import operations as stepfunctions
 
             return stepfunctions.handle(environ, self.forward) or self.forward(environ)
         service = service_of(environ)

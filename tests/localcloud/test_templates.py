@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from localcloud.apigateway_request import InputVariable, UtilVariable, json_path, match_resource
-from localcloud.jsonschema_lite import validate
-from localcloud.vtl import TemplateError, render
+from localcloud.apigateway.request import InputVariable, UtilVariable, json_path, match_resource
+from localcloud.apigateway.jsonschema_lite import validate
+from localcloud.apigateway.vtl import TemplateError, render
 
 
 def _scope(body: dict | str = "", **extra) -> dict:

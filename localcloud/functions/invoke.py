@@ -6,7 +6,7 @@ import re
 import threading
 from urllib.parse import parse_qs, unquote
 
-from localcloud.lambda_runtime import LambdaRuntime, spec_from_moto
+from localcloud.functions.runtime import LambdaRuntime, spec_from_moto
 from localcloud.wsgi import Reply, account_of, aws_json_error, read_body, region_of
 
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>.*)/invocations/?$")

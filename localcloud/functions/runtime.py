@@ -17,8 +17,8 @@ from io import BytesIO
 from pathlib import Path
 
 from localcloud import settings
-from localcloud.lambda_logs import LogWriter, log_group_name, new_stream_name
-from localcloud.lambda_worker import INIT_ALLOWANCE_S, Invocation, Worker
+from localcloud.functions.logs import LogWriter, log_group_name, new_stream_name
+from localcloud.functions.worker import INIT_ALLOWANCE_S, Invocation, Worker
 
 RESERVED = {"_HANDLER", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
             "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_LOG_GROUP_NAME",

@@ -6,11 +6,11 @@ import re
 import uuid
 from typing import Any
 
-from localcloud.apigateway_request import (
+from localcloud.apigateway.request import (
     InputVariable, UtilVariable, headers_of, match_resource, proxy_event, query_of, request_context,
 )
-from localcloud.apigateway_responses import gateway_error, integration_reply, render_template
-from localcloud.apigateway_validation import validate_request
+from localcloud.apigateway.responses import gateway_error, integration_reply, render_template
+from localcloud.apigateway.validation import validate_request
 from localcloud.wsgi import Reply, read_body
 
 LAMBDA_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]+:lambda:path/2015-03-31/functions/(?P<fn>.+)/invocations$")
@@ -80,7 +80,7 @@ def invoke_rest_api(cloud: Any, environ: dict, api_id: str, stage: str, path: st
 
 def _lambda_proxy(cloud, api, doc, environ, resource, method, path, path_params, stage, stage_vars, body,
                   request_id, integration, ctx) -> Reply:
-    from localcloud.lambda_api import invoke_function
+    from localcloud.functions.invoke import invoke_function
 
     match = LAMBDA_URI.match(integration.uri or "")
     if not match:
@@ -139,7 +139,7 @@ def _service(cloud, api, doc, integration, headers, scope, body, ctx) -> Reply:
 
 def _lambda_custom(cloud, api, doc, integration, headers, scope, body, ctx) -> Reply:
     """AWS (non-proxy) Lambda integration: template in, selection pattern on errorMessage out."""
-    from localcloud.lambda_api import invoke_function
+    from localcloud.functions.invoke import invoke_function
 
     rendered = render_template(integration.request_templates, headers, scope, default=None)
     payload = (rendered if rendered is not None else body.decode("utf-8", "replace")) or "{}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from localcloud.apigateway_request import headers_of, query_of
-from localcloud.jsonschema_lite import validate
+from localcloud.apigateway.request import headers_of, query_of
+from localcloud.apigateway.jsonschema_lite import validate
 
 Problem = tuple[str, str, str]  # (gateway response type, message, validation error string)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import Callable
 
-BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
+BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 INIT_ALLOWANCE_S = 10.0
 DRAINED = "\x1flocalcloud-drained "  # written by the bootstrap after an invocation's last line
 _PREFIX = "/2018-06-01/runtime"
@@ -53,7 +53,7 @@ class Invocation:
 
 
 class Worker:
-    """A worker process running ``lambda_bootstrap.py`` for one code version.
+    """A worker process running ``bootstrap.py`` for one code version.
 
     Parameters
     ----------

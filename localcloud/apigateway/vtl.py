@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from localcloud import vtl_expr
-from localcloud.vtl_expr import Expr, TemplateError, stringify
+from localcloud.apigateway import vtl_expr
+from localcloud.apigateway.vtl_expr import Expr, TemplateError, stringify
 
 _DIRECTIVE = re.compile(r"#(set|if|elseif|else|end|foreach)\b|#\{(else|end)\}|##[^\n]*|\$!?\{?[A-Za-z_]")
 
