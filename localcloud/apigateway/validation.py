@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from localcloud.apigateway.request import headers_of, query_of
-from localcloud.apigateway.jsonschema_lite import validate
+from localcloud.apigateway.schema import validate
 
 Problem = tuple[str, str, str]  # (gateway response type, message, validation error string)
 
