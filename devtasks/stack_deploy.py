@@ -64,12 +64,12 @@ class Steps:
 def boto3_client(service: str, endpoint: str | None):
     """A client for the local cloud (dummy credentials, path-style S3) or for AWS (default chain)."""
     import boto3
-    from botocore.config import Config
 
     if endpoint is None:
         return boto3.client(service)
-    return boto3.client(service, endpoint_url=endpoint, region_name=LOCAL_REGION, aws_access_key_id="test",
-                        aws_secret_access_key="test", config=Config(s3={"addressing_style": "path"}))
+    import localcloud
+
+    return localcloud.client(service, endpoint)
 
 
 def train_default(model_dir: Path) -> None:

@@ -1,25 +1,23 @@
 """The WSGI middleware: our routes first, moto's server app for everything else."""
 from __future__ import annotations
 
-import io
 import json
 import re
 import sys
 import threading
 import time
 import traceback
-from urllib.parse import unquote
 
 from localcloud import settings
+from localcloud.apigateway import control as apigateway_control
 from localcloud.apigateway import store as apigateway_store
-from localcloud.functions.invoke import FUNCTION_PATH, INVOKE_PATH, handle_invoke
+from localcloud.functions.invoke import FUNCTION_PATH, INVOKE_PATH, handle_delete, handle_invoke
 from localcloud.functions.runtime import LambdaRuntime
 from localcloud.wsgi import Reply, aws_json_error, call_app, json_reply, read_body, service_of
 
 HEALTH_PATH = "/_localcloud/health"
 WEBSITE_PREFIX = "/_website/"
 EXECUTE_API = re.compile(r"^/restapis/(?P<api>[^/]*)/(?P<stage>[^/]*)/_user_request_(?P<path>/.*)?$")
-REST_API_DOC = re.compile(r"^/restapis/(?P<api>[^/]+)/?$")
 
 
 class LocalCloud:
@@ -83,14 +81,9 @@ class LocalCloud:
             return handle_invoke(self.runtime, environ, match["name"])
         deleted = FUNCTION_PATH.match(path) if service == "lambda" and method == "DELETE" else None
         if deleted and not deleted.group(2):
-            reply = self.forward(environ)
-            if reply.status < 300:
-                name = unquote(deleted["name"])
-                name = name.split(":function:", 1)[1].split(":")[0] if ":function:" in name else name
-                self.runtime.retire_function(name)
-            return reply
+            return handle_delete(self.runtime, environ, deleted["name"], self.forward)
         if service == "apigateway":
-            return self._apigateway_control(environ, path, method)
+            return apigateway_control.handle(environ, self.forward, self.openapi)
         return self.forward(environ)
 
     def forward(self, environ: dict) -> Reply:
@@ -127,55 +120,10 @@ class LocalCloud:
         self._stopping.set()
         self.runtime.retire(None)
 
-    def _apigateway_control(self, environ: dict, path: str, method: str) -> Reply:
-        """Keep the OpenAPI body Terraform sends, so validators and models can be honoured."""
-        match = REST_API_DOC.match(path)
-        is_put = match is not None and method == "PUT"
-        is_import = path.rstrip("/") == "/restapis" and method == "POST" and "mode=import" in environ.get(
-            "QUERY_STRING", "")
-        if not (is_put or is_import):
-            reply = self.forward(environ)
-            if match and method == "DELETE" and reply.status < 300:
-                self.openapi.forget(match["api"])
-            return reply
-        body = read_body(environ)
-        doc = apigateway_store.parse_document(body)
-        if doc is not None and isinstance(doc.get("paths"), dict):
-            patched = json.dumps(apigateway_store.normalise_for_moto(doc)).encode()
-            environ["localcloud.body"], environ["wsgi.input"] = patched, io.BytesIO(patched)
-            environ["CONTENT_LENGTH"] = str(len(patched))
-        reply = self.forward(environ)
-        if reply.status >= 500:  # a 5xx makes Terraform retry for minutes; the document is at fault
-            try:
-                detail = json.loads(reply.body).get("message", "")
-            except (ValueError, AttributeError):
-                detail = reply.body[:300].decode("utf-8", "replace")
-            return aws_json_error(400, "BadRequestException",
-                                  f"the local cloud could not import this OpenAPI document: {detail}")
-        if reply.status < 300:
-            try:
-                api_id = match["api"] if is_put else json.loads(reply.body)["id"]
-            except (ValueError, KeyError, TypeError):
-                return reply
-            self.openapi.remember(api_id, body, environ.get("QUERY_STRING", ""))
-            _coalesce(environ, api_id)
-        return reply
-
     def _reap(self) -> None:
         while not self._stopping.wait(30):
             self.runtime.reap_idle()
             _prune_interpreter_threads()
-
-
-def _coalesce(environ: dict, api_id: str) -> None:
-    """Fold the duplicate resources moto's PutRestApi leaves behind (see coalesce_resources)."""
-    from moto.apigateway.models import apigateway_backends
-
-    from localcloud.wsgi import account_of, region_of
-
-    api = apigateway_backends[account_of(environ)][region_of(environ)].apis.get(api_id)
-    if api is not None:
-        apigateway_store.coalesce_resources(api)
 
 
 def _cache_module_list() -> None:

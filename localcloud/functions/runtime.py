@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from localcloud import settings
+from localcloud import clients, settings
 from localcloud.functions.logs import LogWriter, log_group_name, new_stream_name
 from localcloud.functions.worker import INIT_ALLOWANCE_S, Invocation, Worker
 
@@ -249,11 +249,8 @@ class LambdaRuntime:
     def _env(self, spec: FunctionSpec, code_dir: Path) -> dict[str, str]:
         env = {k: os.environ[k] for k in _PASS_THROUGH if k in os.environ}
         env.update({k: v for k, v in spec.env if k not in RESERVED})
+        env.update(clients.environment(self.endpoint, spec.region))
         env.update({
-            "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
-            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "test",
-            "AWS_REGION": spec.region, "AWS_DEFAULT_REGION": spec.region,
             "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
             "AWS_LAMBDA_FUNCTION_NAME": spec.name, "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory),

@@ -117,19 +117,17 @@ def _install_jsonpath_cache() -> None:
 
 
 def _install_client_cache(port: int, app: Callable | None) -> None:
-    import boto3
-    from botocore.config import Config
-
     import moto.stepfunctions.parser.asl.utils.boto_client as boto_client
+
+    from localcloud import clients
 
     session = InProcessSession(app) if app is not None else None
 
     @functools.lru_cache(maxsize=64)
     def _client(region: str, service: str):
-        client = boto3.client(service, region_name=region, endpoint_url=f"http://127.0.0.1:{port}",
-                              aws_access_key_id="test", aws_secret_access_key="test",
-                              config=Config(parameter_validation=False, retries={"total_max_attempts": 1},
-                                            connect_timeout=60, read_timeout=900, max_pool_connections=32))
+        client = clients.client(service, f"http://127.0.0.1:{port}", region, parameter_validation=False,
+                                retries={"total_max_attempts": 1}, connect_timeout=60, read_timeout=900,
+                                max_pool_connections=32)
         if session is not None:
             client._endpoint.http_session = session  # botocore's one seam for the transport
         return client
