@@ -21,7 +21,7 @@ EXECUTE_API = re.compile(r"^/restapis/(?P<api>[^/]*)/(?P<stage>[^/]*)/_user_requ
 
 
 class LocalCloud:
-    """Serve moto plus Lambda execution, API Gateway invocation, Step Functions fixes, websites.
+    """Serve moto plus Lambda execution, API Gateway invocation, Step Functions fixes, Personalize, websites.
 
     Parameters
     ----------
@@ -74,6 +74,12 @@ class LocalCloud:
 
             return stepfunctions.handle(environ, self.forward) or self.forward(environ)
         service = service_of(environ)
+        if service == "personalize" or target.startswith("AmazonPersonalize."):
+            from localcloud.personalize import wire as personalize
+
+            reply = personalize.handle(environ)
+            if reply is not None:
+                return reply
         match = INVOKE_PATH.match(path)
         if match and service in (None, "lambda"):
             if method != "POST":
