@@ -57,3 +57,18 @@ output "distribution_id" {
   description = "CloudFront distribution id (empty on the local target)."
   value       = module.website.distribution_id
 }
+
+output "personalize_data_bucket" {
+  description = "Bucket the Personalize CSVs are imported from (empty when recommender_backend = builtin)."
+  value       = local.uses_personalize ? module.personalize[0].data_bucket : ""
+}
+
+output "personalize_role_arn" {
+  description = "Role Amazon Personalize assumes to read the data bucket (empty when recommender_backend = builtin)."
+  value       = local.uses_personalize ? module.personalize[0].role_arn : ""
+}
+
+output "recommender_backend" {
+  description = "Who answers recommendations: builtin, personalize or both."
+  value       = var.recommender_backend
+}
