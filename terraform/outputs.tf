@@ -58,14 +58,13 @@ output "distribution_id" {
   value       = module.website.distribution_id
 }
 
-output "personalize_data_bucket" {
-  description = "Bucket the Personalize CSVs are imported from (empty when recommender_backend = builtin)."
-  value       = local.uses_personalize ? module.personalize[0].data_bucket : ""
-}
-
-output "personalize_role_arn" {
-  description = "Role Amazon Personalize assumes to read the data bucket (empty when recommender_backend = builtin)."
-  value       = local.uses_personalize ? module.personalize[0].role_arn : ""
+output "personalize" {
+  description = "What `invoke deploy` needs to create the Personalize resources: the data bucket, the service role, the prefix of their names (empty when recommender_backend = builtin)."
+  value = local.uses_personalize ? {
+    data_bucket  = module.personalize[0].data_bucket
+    role_arn     = module.personalize[0].role_arn
+    names_prefix = local.name
+  } : null
 }
 
 output "recommender_backend" {

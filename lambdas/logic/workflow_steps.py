@@ -61,7 +61,7 @@ def recommend(validated: dict, model: Any) -> dict:
             "item_id": str(row["item_id"]),
             "name": str(by_id.get(str(row["item_id"]), {}).get("name", row["item_id"])),
             "category": str(by_id.get(str(row["item_id"]), {}).get("category", "")),
-            "score": round(float(row["score"]), 6),
+            "score": None if row["score"] is None else round(float(row["score"]), 6),
             "reason": str(row.get("reason", "")),
         }
         for row in ranked
