@@ -6,7 +6,7 @@ import time
 
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
-from conftest import CATEGORY, ITEMS, csv_files, make_campaign, make_group, wait
+from personalize_helpers import CATEGORY, ITEMS, csv_files, make_campaign, make_group, wait
 
 pytestmark = [pytest.mark.cloud]
 

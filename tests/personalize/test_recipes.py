@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import ITEMS, csv_files, make_campaign, make_group
+from personalize_helpers import ITEMS, csv_files, make_campaign, make_group
 
 pytestmark = [pytest.mark.cloud]
 
