@@ -118,9 +118,9 @@ def stack(data: Path, count: int) -> list[tuple[str, str]]:
             session = requests.Session()
             for body in BODIES * 5:
                 session.post(result.api_url + "/recommendations", json=body, timeout=60).raise_for_status()
-            p50 = _p50(lambda n=iter(range(10**9)): session.post(result.api_url + "/recommendations",
-                                                                 json=BODIES[next(n) % 3], timeout=60).raise_for_status(),
-                       count)
+            turn = iter(range(10**9))
+            p50 = _p50(lambda: session.post(result.api_url + "/recommendations", json=BODIES[next(turn) % 3],
+                                            timeout=60).raise_for_status(), count)
             rows += [(f"POST /recommendations p50 ({count}, 3 modes), backend {backend}", f"{p50:.1f} ms"),
                      (f"  deploy (or switch) to {backend}", f"{took:.0f} s")]
     finally:

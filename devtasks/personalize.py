@@ -56,8 +56,9 @@ def prepare(stack, variables: dict, endpoint: str | None, steps, backend: str | 
         raise PersonalizeSetupError(f"unknown backend {backend!r}: use --backend builtin, personalize or both")
     if backend == "builtin":
         if record.get("resources"):
-            steps.console.print("[yellow]the Personalize resources of the last deploy still exist (a campaign bills "
-                                f"while it exists): `invoke personalize.remove --target {stack.target}` deletes them[/]")
+            steps.console.print("[yellow]the Personalize resources of the last deploy still exist (a campaign "
+                                f"bills while it exists): `invoke personalize.remove --target {stack.target}` "
+                                "deletes them[/]")
         _write_record(stack, {**record, "backend": "builtin"})
         return {"recommender_backend": "builtin"}
     outputs = stack.outputs() if stack.has_resources() else {}

@@ -163,7 +163,7 @@ class Resources:
 
     def _group(self) -> str:
         found = _find(self.pz, "list_dataset_groups", "datasetGroups", self.names.group)
-        arn = found["datasetGroupArn"] if found else self.pz.create_dataset_group(name=self.names.group)["datasetGroupArn"]
+        arn = (found or self.pz.create_dataset_group(name=self.names.group))["datasetGroupArn"]
         self.wait(self.pz.describe_dataset_group, "datasetGroup", "the dataset group", datasetGroupArn=arn)
         return arn
 
@@ -238,10 +238,12 @@ class Resources:
         arn = group["datasetGroupArn"] if group else None
         campaign = _find(self.pz, "list_campaigns", "campaigns", self.names.campaign)
         if campaign:
-            self._delete("campaign", self.pz.delete_campaign, self.pz.describe_campaign, campaignArn=campaign["campaignArn"])
+            self._delete("campaign", self.pz.delete_campaign, self.pz.describe_campaign,
+                         campaignArn=campaign["campaignArn"])
             removed.append(f"campaign {self.names.campaign}")
         if arn:
-            for row in _all(self.pz.get_paginator("list_event_trackers").paginate(datasetGroupArn=arn), "eventTrackers"):
+            trackers = self.pz.get_paginator("list_event_trackers").paginate(datasetGroupArn=arn)
+            for row in _all(trackers, "eventTrackers"):
                 self._delete("event tracker", self.pz.delete_event_tracker, self.pz.describe_event_tracker,
                              eventTrackerArn=row["eventTrackerArn"])
                 removed.append(f"event tracker {row['name']}")
@@ -288,4 +290,5 @@ def cost_notice(tps: int) -> str:
     return (f"A Personalize campaign bills for as long as it exists, at least its minProvisionedTPS ({tps}): "
             f"about ${hourly:.2f} an hour, ${hourly * 730:.0f} a month (us-east-1 list price, "
             f"${TPS_HOUR_USD:.2f} per TPS-hour; check aws.amazon.com/personalize/pricing). Remove it with "
-            "`invoke destroy --target aws` (everything) or `invoke personalize.remove --target aws` (Personalize only).")
+            "`invoke destroy --target aws` (everything) or `invoke personalize.remove --target aws` "
+            "(Personalize only).")

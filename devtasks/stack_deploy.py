@@ -147,7 +147,7 @@ def deploy(target: str = "local", state_root: Path = STATE_ROOT, model_dir: Path
 
 def destroy(target: str = "local", state_root: Path = STATE_ROOT, stop_cloud: bool = True,
             console: Console | None = None) -> dict:
-    """Delete the Personalize resources, empty the buckets, destroy every resource, stop the local cloud (local target)."""
+    """Delete the Personalize resources, empty the buckets, destroy every resource, stop the local cloud."""
     from devtasks import personalize
 
     steps = Steps(console)

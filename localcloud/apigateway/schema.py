@@ -40,7 +40,8 @@ def _worded(error: ValidationError) -> str:
     kind = error.validator
     if kind == "type":
         allowed = rule if isinstance(rule, list) else [rule]
-        return f"instance type ({_type_name(value)}) does not match any allowed primitive type (allowed: {_show(allowed)}) {at}"
+        return (f"instance type ({_type_name(value)}) does not match any allowed primitive type "
+                f"(allowed: {_show(allowed)}) {at}")
     if kind == "enum":
         return f"instance value ({_show(value)}) not found in enum (possible values: {_show(rule)}) {at}"
     if kind == "required":

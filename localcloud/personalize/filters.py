@@ -52,17 +52,18 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 def parse(expression: str, fields: dict[str, dict[str, dict]]) -> list[Clause]:
     """Parse and check ``expression`` against the dataset group's schemas (``{"ITEMS": fields, ...}``)."""
     clauses = []
-    for part in _split_pipes(_tokens(expression)):
+    for part in _split(_tokens(expression), "|"):
         clauses.append(_clause(part, fields))
     if not clauses:
         raise InvalidInput("The filter expression is empty")
     return clauses
 
 
-def _split_pipes(tokens):
+def _split(tokens, separator: str):
+    """The runs of ``tokens`` between ``separator`` operators (the last one even when empty)."""
     part: list = []
     for token in tokens:
-        if token == ("op", "|"):
+        if token == ("op", separator):
             yield part
             part = []
         else:
@@ -183,22 +184,10 @@ def _resolve(raw: list, values: dict[str, str]) -> list | None:
             text = values.get(value[1])
             if text is None:
                 return None
-            out += [_value(tokens, 0)[0] for tokens in _split_commas(_tokens(text))]
+            out += [_value(tokens, 0)[0] for tokens in _split(_tokens(text), ",") if tokens]
         else:
             out.append(value)
     return out
-
-
-def _split_commas(tokens):
-    part: list = []
-    for token in tokens:
-        if token == ("op", ","):
-            yield part
-            part = []
-        else:
-            part.append(token)
-    if part:
-        yield part
 
 
 def _matches(condition: Condition, values: list, item: str, item_rows: dict, interacted: dict) -> bool:

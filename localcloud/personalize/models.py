@@ -6,7 +6,8 @@ import time
 
 from localcloud.personalize import training
 from localcloud.personalize.errors import AlreadyExists, InUse, InvalidInput
-from localcloud.personalize.store import ACTIVE, FAILED, IN_PROGRESS, PENDING, STEP_S, Resource, Store, page, short_id
+from localcloud.personalize.store import (ACTIVE, FAILED, IN_PROGRESS, PENDING, STEP_S, Resource, Store, page,
+                                          short_id, summary)
 
 #: The recipes the local service trains, by name: (recipe type, what answers).
 RECIPES = {
@@ -88,11 +89,8 @@ def describe_solution(store: Store, p: dict) -> dict:
 
 
 def list_solutions(store: Store, p: dict) -> dict:
-    rows = []
-    for r in store.of_kind("solution", datasetGroupArn=p.get("datasetGroupArn")):
-        doc = r.describe()
-        rows.append({k: doc[k] for k in ("name", "solutionArn", "status", "creationDateTime",
-                                         "lastUpdatedDateTime", "recipeArn")})
+    rows = [summary(r, "name", "solutionArn", "status", "creationDateTime", "lastUpdatedDateTime", "recipeArn")
+            for r in store.of_kind("solution", datasetGroupArn=p.get("datasetGroupArn"))]
     return page(rows, p, "solutions")
 
 
@@ -170,11 +168,9 @@ def describe_solution_version(store: Store, p: dict) -> dict:
 def list_solution_versions(store: Store, p: dict) -> dict:
     if p.get("solutionArn"):
         store.get("solution", p["solutionArn"])
-    rows = []
-    for r in store.of_kind("solutionVersion", solutionArn=p.get("solutionArn")):
-        doc = r.describe()
-        rows.append({k: doc[k] for k in ("solutionVersionArn", "status", "trainingMode", "trainingType",
-                                         "creationDateTime", "lastUpdatedDateTime", "failureReason") if k in doc})
+    rows = [summary(r, "solutionVersionArn", "status", "trainingMode", "trainingType", "creationDateTime",
+                    "lastUpdatedDateTime", "failureReason")
+            for r in store.of_kind("solutionVersion", solutionArn=p.get("solutionArn"))]
     return page(rows, p, "solutionVersions")
 
 
@@ -203,11 +199,8 @@ def list_campaigns(store: Store, p: dict) -> dict:
     campaigns = store.of_kind("campaign")
     if p.get("solutionArn"):
         campaigns = [c for c in campaigns if c.shown["solutionVersionArn"].startswith(p["solutionArn"] + "/")]
-    rows = []
-    for r in campaigns:
-        doc = r.describe()
-        rows.append({k: doc[k] for k in ("name", "campaignArn", "status", "creationDateTime", "lastUpdatedDateTime",
-                                         "failureReason") if k in doc})
+    rows = [summary(r, "name", "campaignArn", "status", "creationDateTime", "lastUpdatedDateTime", "failureReason")
+            for r in campaigns]
     return page(rows, p, "campaigns")
 
 

@@ -100,6 +100,12 @@ class Store:
         self.resources.pop(arn, None)
 
 
+def summary(resource: Resource, *keys: str) -> dict[str, Any]:
+    """The members of ``resource``'s Describe document a List call shows (those it has)."""
+    doc = resource.describe()
+    return {k: doc[k] for k in keys if k in doc}
+
+
 def short_id() -> str:
     return uuid.uuid4().hex[:8]
 

@@ -5,7 +5,7 @@ import uuid
 
 from localcloud.personalize import filters
 from localcloud.personalize.errors import AlreadyExists, InUse, LimitExceeded
-from localcloud.personalize.store import ACTIVE, Resource, Store, page, short_id
+from localcloud.personalize.store import ACTIVE, Resource, Store, page, short_id, summary
 
 MAX_FILTERS_PER_GROUP = 10
 
@@ -48,11 +48,8 @@ def describe_event_tracker(store: Store, p: dict) -> dict:
 
 
 def list_event_trackers(store: Store, p: dict) -> dict:
-    rows = []
-    for r in store.of_kind("eventTracker", datasetGroupArn=p.get("datasetGroupArn")):
-        doc = r.describe()
-        rows.append({k: doc[k] for k in ("name", "eventTrackerArn", "status", "creationDateTime",
-                                         "lastUpdatedDateTime")})
+    rows = [summary(r, "name", "eventTrackerArn", "status", "creationDateTime", "lastUpdatedDateTime")
+            for r in store.of_kind("eventTracker", datasetGroupArn=p.get("datasetGroupArn"))]
     return page(rows, p, "eventTrackers")
 
 
@@ -85,11 +82,8 @@ def describe_filter(store: Store, p: dict) -> dict:
 
 
 def list_filters(store: Store, p: dict) -> dict:
-    rows = []
-    for r in store.of_kind("filter", datasetGroupArn=p.get("datasetGroupArn")):
-        doc = r.describe()
-        rows.append({k: doc[k] for k in ("name", "filterArn", "creationDateTime", "lastUpdatedDateTime",
-                                         "datasetGroupArn", "failureReason", "status") if k in doc})
+    rows = [summary(r, "name", "filterArn", "creationDateTime", "lastUpdatedDateTime", "datasetGroupArn",
+                    "failureReason", "status") for r in store.of_kind("filter", datasetGroupArn=p.get("datasetGroupArn"))]
     return page(rows, p, "Filters")
 
 
