@@ -10,10 +10,10 @@ import time
 import traceback
 from urllib.parse import unquote
 
-from localcloud import apigateway_store, settings
+from localcloud import apigateway_store, faults, settings
 from localcloud.lambda_api import FUNCTION_PATH, INVOKE_PATH, handle_invoke
 from localcloud.lambda_runtime import LambdaRuntime
-from localcloud.wsgi import Reply, aws_json_error, call_app, json_reply, read_body, service_of
+from localcloud.wsgi import IN_PROCESS, Reply, aws_json_error, call_app, json_reply, read_body, service_of
 
 HEALTH_PATH = "/_localcloud/health"
 WEBSITE_PREFIX = "/_website/"
@@ -40,14 +40,19 @@ class LocalCloud:
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.port, self.boot_id, self.started = port, boot_id, time.time()
         self.endpoint = f"http://{settings.HOST}:{port}"
-        self.runtime = LambdaRuntime(self.endpoint, settings.state_dir() / "lambda")
+        self.faults = faults.Faults()
+        self.runtime = LambdaRuntime(self.endpoint, settings.state_dir() / "lambda", faults=self.faults)
         self.openapi = apigateway_store.OpenApiStore()
         stepfunctions_runtime.install(port, app=self)
         _cache_module_list()
+        self.requests = {"http": 0, "in_process": 0}
+        self._count_lock = threading.Lock()
         self._stopping = threading.Event()
         threading.Thread(target=self._reap, daemon=True, name="localcloud-reaper").start()
 
     def __call__(self, environ: dict, start_response):
+        with self._count_lock:  # requests by transport, for status and tests (no timing needed)
+            self.requests["in_process" if environ.get(IN_PROCESS) else "http"] += 1
         try:
             reply = self.route(environ)
         except Exception as exc:  # never a stack trace to the client; the log keeps it
@@ -60,6 +65,8 @@ class LocalCloud:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return json_reply(200, self.health())
+        if path == faults.PATH:
+            return faults.handle(environ, self.faults, self.runtime.retire_function)
         if path.startswith(WEBSITE_PREFIX) or path.rstrip("/") + "/" == WEBSITE_PREFIX:
             from localcloud.website import serve_website
 
@@ -70,6 +77,8 @@ class LocalCloud:
 
             return invoke_rest_api(self, environ, match["api"], match["stage"], match["path"] or "/")
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB_20120810.") and self.faults.dynamodb_fault(target[18:], read_body(environ)):
+            return faults.throttled()
         if target.startswith("AWSStepFunctions."):
             from localcloud import stepfunctions
 
@@ -118,9 +127,12 @@ class LocalCloud:
         return reply
 
     def health(self) -> dict:
+        from localcloud import stepfunctions_runtime
+
         return {"status": "ok", "boot_id": self.boot_id, "started_at": self.started, "port": self.port,
                 "endpoint": self.endpoint,
-                "lambda_workers": {k: len(v) for k, v in self.runtime.workers().items()}}
+                "lambda_workers": {k: len(v) for k, v in self.runtime.workers().items()},
+                "requests": dict(self.requests), "programs_parsed": stepfunctions_runtime.programs_parsed()}
 
     def close(self) -> None:
         self._stopping.set()

@@ -58,7 +58,7 @@ class InProcessSession:
         from botocore.awsrequest import AWSResponse
         from werkzeug.test import EnvironBuilder
 
-        from localcloud.wsgi import call_app
+        from localcloud.wsgi import IN_PROCESS, call_app
 
         url = urlsplit(request.url)
         body = request.body
@@ -76,6 +76,7 @@ class InProcessSession:
         finally:
             builder.close()
         environ["REMOTE_ADDR"] = "127.0.0.1"
+        environ[IN_PROCESS] = True
         status, reply_headers, content = call_app(self._app, environ)
         return AWSResponse(request.url, status, dict(reply_headers), _Body(content))
 
@@ -148,7 +149,13 @@ def _install_client_cache(port: int, app: Callable | None) -> None:
 
 _PROGRAMS: dict[str, Any] = {}
 _PROGRAMS_LOCK = threading.Lock()
+_PARSED = [0]
 MAX_PROGRAMS = 256
+
+
+def programs_parsed() -> int:
+    """How many definitions were parsed since start (each once while it stays cached)."""
+    return _PARSED[0]
 
 
 def program_for(definition: str) -> Any:
@@ -161,6 +168,7 @@ def program_for(definition: str) -> Any:
     program = AmazonStateLanguageParser.parse(definition)[0]
     _fix_heap_keys(program)
     with _PROGRAMS_LOCK:
+        _PARSED[0] += 1
         if len(_PROGRAMS) >= MAX_PROGRAMS:
             _PROGRAMS.pop(next(iter(_PROGRAMS)))
         return _PROGRAMS.setdefault(definition, program)

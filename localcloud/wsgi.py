@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 from localcloud.settings import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 MAX_BODY = 64 * 1024 * 1024
+IN_PROCESS = "localcloud.in_process"  # environ key: the request came from this process, not a socket
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([^/,]+)/([^/,]+)/aws4_request")
 
 StartResponse = Callable[..., Any]
