@@ -33,6 +33,7 @@ def handler(event: dict, context) -> dict:
             services = _services()
             origin = services.settings.cors_origin
             if routes.is_preflight(event):
+                routes.check_path(event)
                 return http.preflight(origin)
             status, document = routes.route(event)(event, services)
         except ConfigError as error:

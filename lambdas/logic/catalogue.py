@@ -14,7 +14,7 @@ MAX_QUERY_LENGTH = 100
 
 def _whole(params: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not re.fullmatch(r"\d{1,9}", raw.strip()) or int(raw) < low or (high is not None and int(raw) > high):
         span = f"between {low} and {high}" if high is not None else f"of at least {low}"

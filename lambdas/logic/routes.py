@@ -124,6 +124,12 @@ def is_preflight(event: dict) -> bool:
     return (event.get("httpMethod") or "").upper() == "OPTIONS" and resource_of(event) is not None
 
 
+def check_path(event: dict) -> None:
+    """NotFound when a path parameter cannot name anything (as the route itself would answer)."""
+    if resource_of(event) == "/recommendations/{request_id}":
+        requests.request_id((event.get("pathParameters") or {}).get("request_id"))
+
+
 def route(event: dict) -> Callable[[dict, Services], tuple[int, Any]]:
     """The function serving ``event``: NotFound naming the routes, or MethodNotAllowed naming the methods."""
     method = (event.get("httpMethod") or "").upper()
