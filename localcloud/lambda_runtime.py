@@ -171,8 +171,11 @@ class LambdaRuntime:
         code_dir = self._code_dir(spec, code)
 
         def make() -> Worker:
-            stream = new_stream_name(spec.version, uuid.uuid4().hex)
-            return Worker(code_dir, self._env(spec, code_dir), spec.fingerprint, writer, stream)
+            sandbox = uuid.uuid4().hex
+            scratch = self.code_root / spec.name / "tmp" / sandbox  # each sandbox's own /tmp, as on AWS
+            scratch.mkdir(parents=True, exist_ok=True)
+            env = dict(self._env(spec, code_dir), TMPDIR=str(scratch))
+            return Worker(code_dir, env, spec.fingerprint, writer, new_stream_name(spec.version, sandbox), scratch)
 
         try:
             worker = pool.acquire(spec, make, wait_s=spec.timeout + INIT_ALLOWANCE_S)
