@@ -167,3 +167,10 @@ def test_preflight_allows_only_the_sites_origin(monkeypatch, settings, model, dy
     assert answer["statusCode"] == 204
     assert answer["headers"]["Access-Control-Allow-Origin"] == "http://site.example"
     assert "POST" in answer["headers"]["Access-Control-Allow-Methods"]
+
+
+def test_a_preflight_for_an_id_that_cannot_exist_is_404(monkeypatch, settings, model, dynamodb):
+    monkeypatch.setattr(api, "_services", lambda: routes.Services(settings, lambda: model, dynamodb, None, None, None))
+    answer = api.handler({"httpMethod": "OPTIONS", "path": "/recommendations/x", "resource": "/recommendations/{request_id}",
+                          "pathParameters": {"request_id": "x"}}, Context())
+    assert answer["statusCode"] == 404

@@ -38,6 +38,7 @@ def test_a_category_the_catalogue_lacks_matches_nothing(model):
     ({"limit": "201"}, "between 1 and 200"),
     ({"offset": "-1"}, "offset must be a whole number between 0 and 1000000"),
     ({"offset": "abc"}, "offset must be"),
+    ({"limit": ""}, "limit must be"),
     ({"offset": "9" * 5000}, "offset must be"),
     ({"offset": "1000001"}, "between 0 and 1000000"),
     ({"search": "s" * 101}, "search is at most 100 characters"),
