@@ -35,8 +35,9 @@ class LocalCloud:
     def __init__(self, port: int, boot_id: str):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        from localcloud import stepfunctions_runtime
+        from localcloud import dynamodb_transactions, stepfunctions_runtime
 
+        dynamodb_transactions.install()
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.port, self.boot_id, self.started = port, boot_id, time.time()
         self.endpoint = f"http://{settings.HOST}:{port}"
