@@ -54,7 +54,10 @@ def outcome_error(outcome: dict, request_id: str) -> ApiError | None:
     except ValueError:
         cause = None
     if isinstance(cause, dict) and isinstance(cause.get("error"), dict):
-        return from_document(cause["error"])
+        failure = from_document(cause["error"])
+        if cause.get("detail"):  # what the step really raised: for the log (a 5xx answers a fixed sentence)
+            failure.message += f" [{json.dumps(cause['detail'])[:500]}]"
+        return failure
     return StepFailed(f"execution {request_id} ended {outcome.get('status')} ({outcome.get('error')}): "
                       f"{str(outcome.get('cause'))[:300]}")
 

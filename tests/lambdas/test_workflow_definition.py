@@ -61,11 +61,20 @@ def test_every_task_has_retry_and_catches_timeouts_and_everything_else():
 
 @pytest.mark.parametrize("state, code", [("TimedOut", "timeout"), ("Throttled", "throttled"),
                                          ("StepFailed", "step_failed")])
-def test_failures_end_with_the_structured_error_as_cause(state, code):
-    fail = render()["States"][state]
-    assert fail["Type"] == "Fail" and fail["Error"] == code
-    cause = json.loads(fail["Cause"])["error"]
-    assert cause["code"] == code and cause["message"] and cause["field"] is None
+def test_failures_carry_the_structured_error_and_what_was_raised(state, code):
+    states = render()["States"]
+    built = states[state]["Parameters"]
+    assert built["error"]["code"] == code and built["error"]["message"] and built["error"]["field"] is None
+    assert built["detail"] == {"error.$": "$.failure.Error", "cause.$": "$.failure.Cause"}
+    assert states[state]["Next"] == "Describe"
+
+
+def test_every_server_error_ends_failed_with_the_document_as_cause():
+    states = render()["States"]
+    assert states["Describe"]["Parameters"] == {"code.$": "$.error.code", "cause.$": "States.JsonToString($)"}
+    assert states["Describe"]["Next"] == "CannotServe"
+    assert states["CannotServe"] == {**states["CannotServe"], "Type": "Fail", "ErrorPath": "$.code",
+                                     "CausePath": "$.cause"}
 
 
 def test_client_errors_succeed_with_their_error_and_server_errors_fail():
@@ -73,10 +82,8 @@ def test_client_errors_succeed_with_their_error_and_server_errors_fail():
     refused, other = states["IsValid"]["Choices"]
     assert refused["Next"] == "Refused" and states["Refused"]["Type"] == "Succeed"
     assert {c["StringEquals"] for c in refused["And"][1]["Or"]} == {"malformed", "unprocessable"}
-    assert other["Next"] == "NotValidated" and states["NotValidated"]["Next"] == "CannotServe"
-    assert states["IsScored"]["Choices"][0]["Next"] == "NotScored"
-    assert states["CannotServe"] == {**states["CannotServe"], "Type": "Fail", "ErrorPath": "$.code",
-                                     "CausePath": "$.cause"}
+    assert other["Next"] == "Describe"
+    assert states["IsScored"]["Choices"][0]["Next"] == "NotScored" and states["NotScored"]["Next"] == "Describe"
 
 
 @pytest.mark.parametrize("analyser", ["StaticAnalyser", "ExpressStaticAnalyser"])
