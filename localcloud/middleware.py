@@ -46,20 +46,24 @@ class LocalCloud:
         self.openapi = apigateway_store.OpenApiStore()
         stepfunctions_runtime.install(port, app=self)
         _cache_module_list()
-        self.requests = {"http": 0, "in_process": 0}
+        self.requests = {"http": 0, "in_process": 0, "direct": 0}
         self._count_lock = threading.Lock()
         self._stopping = threading.Event()
         threading.Thread(target=self._reap, daemon=True, name="localcloud-reaper").start()
 
     def __call__(self, environ: dict, start_response):
-        with self._count_lock:  # requests by transport, for status and tests (no timing needed)
-            self.requests["in_process" if environ.get(IN_PROCESS) else "http"] += 1
+        self.count("in_process" if environ.get(IN_PROCESS) else "http")
         try:
             reply = self.route(environ)
         except Exception as exc:  # never a stack trace to the client; the log keeps it
             traceback.print_exc(file=sys.stderr)
             reply = aws_json_error(500, "InternalFailure", f"the local cloud failed on this request: {exc}")
         return reply(environ, start_response)
+
+    def count(self, transport: str) -> None:
+        """Count a request by how it arrived (http, in_process, direct), for status and tests."""
+        with self._count_lock:
+            self.requests[transport] += 1
 
     def route(self, environ: dict) -> Reply:
         path = environ.get("PATH_INFO", "") or "/"

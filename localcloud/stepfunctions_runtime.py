@@ -5,7 +5,8 @@
   which is how moto's own Map state shares one tree between iterations).
 - One boto3 client per (region, service) instead of one per Task (~15 ms each).
 - Those clients reach this process's WSGI app in memory: the same request bytes, the same
-  middleware and moto code answer, minus a socket, a server thread and HTTP parsing.
+  middleware and moto code answer, minus a socket, a server thread and HTTP parsing; Lambda
+  Invoke and DynamoDB TransactWriteItems skip botocore too (``stepfunctions_direct.py``).
 - JSONPath expressions are compiled once (jsonpath_ng builds a new yacc parser per call);
   compiled expressions are immutable, ``find``/``update_or_create`` only touch the data.
 - A state's failure event (a failed Task, which Retry/Catch handle or the execution result
@@ -123,6 +124,8 @@ def _install_client_cache(port: int, app: Callable | None) -> None:
 
     import moto.stepfunctions.parser.asl.utils.boto_client as boto_client
 
+    from localcloud import stepfunctions_direct
+
     session = InProcessSession(app) if app is not None else None
 
     @functools.lru_cache(maxsize=64)
@@ -133,7 +136,7 @@ def _install_client_cache(port: int, app: Callable | None) -> None:
                                             connect_timeout=60, read_timeout=900, max_pool_connections=32))
         if session is not None:
             client._endpoint.http_session = session  # botocore's one seam for the transport
-        return client
+        return stepfunctions_direct.wrap(service, client, app, region)
 
     def boto_client_for(region: str, service: str, state_credentials: object = None):
         return _client(region, service)
