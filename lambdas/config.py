@@ -76,7 +76,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         recommender_backend=backend,
         state_machine_arn=env.get("STATE_MACHINE_ARN", "").strip(),
         max_body_bytes=whole("MAX_BODY_BYTES", "8192", 256, 1_000_000),
-        model_dir=env.get("MODEL_DIR", "/tmp/model").strip() or "/tmp/model",
+        model_dir=env.get("MODEL_DIR", "").strip() or os.path.join(env.get("TMPDIR") or "/tmp", "model"),
         **personalize,
     )
 

@@ -8,12 +8,12 @@ import threading
 import time
 import traceback
 
-from localcloud import settings
+from localcloud import faults, settings
 from localcloud.apigateway import control as apigateway_control
 from localcloud.apigateway import store as apigateway_store
 from localcloud.functions.invoke import FUNCTION_PATH, INVOKE_PATH, handle_delete, handle_invoke
 from localcloud.functions.runtime import LambdaRuntime
-from localcloud.wsgi import Reply, aws_json_error, call_app, json_reply, read_body, service_of
+from localcloud.wsgi import IN_PROCESS, Reply, aws_json_error, call_app, json_reply, read_body, service_of
 
 HEALTH_PATH = "/_localcloud/health"
 WEBSITE_PREFIX = "/_website/"
@@ -34,19 +34,25 @@ class LocalCloud:
     def __init__(self, port: int, boot_id: str):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+        from localcloud import dynamodb_transactions
         from localcloud.stepfunctions import runtime as stepfunctions_runtime
 
+        dynamodb_transactions.install()
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.port, self.boot_id, self.started = port, boot_id, time.time()
         self.endpoint = f"http://{settings.HOST}:{port}"
-        self.runtime = LambdaRuntime(self.endpoint, settings.state_dir() / "lambda")
+        self.faults = faults.Faults()
+        self.runtime = LambdaRuntime(self.endpoint, settings.state_dir() / "lambda", faults=self.faults)
         self.openapi = apigateway_store.OpenApiStore()
         stepfunctions_runtime.install(port, app=self)
         _cache_module_list()
+        self.requests = {"http": 0, "in_process": 0, "direct": 0}
+        self._count_lock = threading.Lock()
         self._stopping = threading.Event()
         threading.Thread(target=self._reap, daemon=True, name="localcloud-reaper").start()
 
     def __call__(self, environ: dict, start_response):
+        self.count("in_process" if environ.get(IN_PROCESS) else "http")
         try:
             reply = self.route(environ)
         except Exception as exc:  # never a stack trace to the client; the log keeps it
@@ -54,11 +60,18 @@ class LocalCloud:
             reply = aws_json_error(500, "InternalFailure", f"the local cloud failed on this request: {exc}")
         return reply(environ, start_response)
 
+    def count(self, transport: str) -> None:
+        """Count a request by how it arrived (http, in_process, direct), for status and tests."""
+        with self._count_lock:
+            self.requests[transport] += 1
+
     def route(self, environ: dict) -> Reply:
         path = environ.get("PATH_INFO", "") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return json_reply(200, self.health())
+        if path == faults.PATH:
+            return faults.handle(environ, self.faults, self.runtime.retire_function)
         if path.startswith(WEBSITE_PREFIX) or path.rstrip("/") + "/" == WEBSITE_PREFIX:
             from localcloud.website import serve_website
 
@@ -69,6 +82,8 @@ class LocalCloud:
 
             return invoke_rest_api(self, environ, match["api"], match["stage"], match["path"] or "/")
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB_20120810.") and self.faults.dynamodb_fault(target[18:], read_body(environ)):
+            return faults.throttled()
         if target.startswith("AWSStepFunctions."):
             from localcloud.stepfunctions import operations as stepfunctions
 
@@ -118,9 +133,12 @@ class LocalCloud:
         return reply
 
     def health(self) -> dict:
+        from localcloud.stepfunctions import runtime as stepfunctions_runtime
+
         return {"status": "ok", "boot_id": self.boot_id, "started_at": self.started, "port": self.port,
                 "endpoint": self.endpoint,
-                "lambda_workers": {k: len(v) for k, v in self.runtime.workers().items()}}
+                "lambda_workers": {k: len(v) for k, v in self.runtime.workers().items()},
+                "requests": dict(self.requests), "programs_parsed": stepfunctions_runtime.programs_parsed()}
 
     def close(self) -> None:
         self._stopping.set()

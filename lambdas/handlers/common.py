@@ -9,18 +9,34 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import uuid
 from typing import Any
 
-from lambdas import config
+from lambdas import config, logs
 from lambdas.dal import aws, model_store
 from lambdas.dal.personalize import PersonalizeRanker
+from lambdas.errors import ApiError, ModelUnavailable
 
 
 def model() -> Any:
-    """The container's model (downloaded from the models bucket on first use)."""
+    """The container's model (downloaded from the models bucket on first use).
+
+    Raises
+    ------
+    ModelUnavailable
+        Whatever stops the artifact from loading (missing, unreadable, corrupt); the
+        details go to the log.
+    """
     settings = config.settings()
-    return model_store.get(aws.client("s3"), settings.models_bucket, settings.model_prefix, settings.model_dir)
+    try:
+        return model_store.get(aws.client("s3"), settings.models_bucket, settings.model_prefix, settings.model_dir)
+    except ModelUnavailable as error:
+        logs.log(logging.ERROR, "model unavailable", reason=error.message)
+        raise
+    except Exception as error:  # noqa: BLE001 - a corrupt artifact can fail in any library below
+        logs.log(logging.ERROR, "model unavailable", exc_info=True)
+        raise ModelUnavailable(f"the model artifact cannot be loaded: {type(error).__name__}: {error}") from None
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,7 +56,7 @@ def rankers() -> list[tuple[str, Any]]:
     return found
 
 
-def combine(answers: list[tuple[str, dict | Exception]]) -> dict:
+def combine(answers: list[tuple[str, dict | ApiError]]) -> dict:
     """One Recommend answer from each backend's: the primary's document, naming its backend, with
     the second's list (or why it failed) under ``compare``. A failed primary raises its error."""
     (name, first), rest = answers[0], answers[1:]
@@ -53,4 +69,3 @@ def combine(answers: list[tuple[str, dict | Exception]]) -> dict:
         else:
             document["compare"] = {"backend": other, "recommendations": answer["document"]["recommendations"]}
     return {"document": document, "document_json": json.dumps(document, sort_keys=True)}
-

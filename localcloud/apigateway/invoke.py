@@ -16,6 +16,7 @@ from localcloud.wsgi import Reply, read_body
 LAMBDA_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]+:lambda:path/2015-03-31/functions/(?P<fn>.+)/invocations$")
 SERVICE_URI = re.compile(r"^arn:[^:]+:apigateway:(?P<region>[^:]+):(?P<service>[^:/]+):action/(?P<action>\w+)")
 JSON_TARGETS = {"states": "AWSStepFunctions", "dynamodb": "DynamoDB_20120810"}
+MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's payload quota: larger requests get 413
 
 
 def find_api(api_id: str) -> Any | None:
@@ -49,6 +50,8 @@ def invoke_rest_api(cloud: Any, environ: dict, api_id: str, stage: str, path: st
     if api_method is None:
         return gateway_error(api, doc, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", ctx)
     body = read_body(environ)
+    if len(body) > MAX_PAYLOAD:
+        return gateway_error(api, doc, "REQUEST_TOO_LARGE", 413, "Request Too Long", ctx)
     problem = validate_request(api, doc, resource, api_method, environ, body, path_params)
     if problem is not None:
         kind, message, detail = problem

@@ -32,9 +32,11 @@ def validate_request(api: Any, doc: dict | None, resource: Any, method: Any, env
     if check_body and schema:
         try:
             instance = json.loads(body) if body.strip() else None
+            errors = validate(instance, schema, root)
         except ValueError as exc:
             return "BAD_REQUEST_BODY", "Invalid request body", f"[Invalid JSON in request body: {exc}]"
-        errors = validate(instance, schema, root)
+        except RecursionError:  # API Gateway refuses such bodies too; it must not become a 500 here
+            return "BAD_REQUEST_BODY", "Invalid request body", "[the JSON body nests too deeply]"
         if errors:
             return "BAD_REQUEST_BODY", "Invalid request body", "[" + ", ".join(errors) + "]"
     return None

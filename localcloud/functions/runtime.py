@@ -17,6 +17,7 @@ from io import BytesIO
 from pathlib import Path
 
 from localcloud import clients, settings
+from localcloud.faults import Faults
 from localcloud.functions.logs import LogWriter, log_group_name, new_stream_name
 from localcloud.functions.worker import INIT_ALLOWANCE_S, Invocation, Worker
 
@@ -146,9 +147,10 @@ class FunctionPool:
 class LambdaRuntime:
     """Runs deployed zips in warm workers; one instance per emulator process."""
 
-    def __init__(self, endpoint: str, code_root: Path, cap: int | None = None):
+    def __init__(self, endpoint: str, code_root: Path, cap: int | None = None, faults: Faults | None = None):
         self.endpoint = endpoint
         self.code_root = code_root
+        self.faults = faults or Faults()
         self.cap = cap or settings.lambda_workers_cap()
         self._pools: dict[str, FunctionPool] = {}
         self._lock = threading.Lock()
@@ -162,12 +164,18 @@ class LambdaRuntime:
             doc = {"errorMessage": f"the local cloud runs python runtimes only, not {spec.runtime or 'image'!r}",
                    "errorType": "Runtime.InvalidRuntime"}
             return InvokeResult(json.dumps(doc).encode(), "Unhandled", request_id, 0.0)
+        fault = self.faults.lambda_fault(spec.name)
+        if fault is not None:
+            return _injected(fault, spec, request_id, writer)
         pool = self._pool(spec.key)
         code_dir = self._code_dir(spec, code)
 
         def make() -> Worker:
-            stream = new_stream_name(spec.version, uuid.uuid4().hex)
-            return Worker(code_dir, self._env(spec, code_dir), spec.fingerprint, writer, stream)
+            sandbox = uuid.uuid4().hex
+            scratch = self.code_root / spec.name / "tmp" / sandbox  # each sandbox's own /tmp, as on AWS
+            scratch.mkdir(parents=True, exist_ok=True)
+            env = dict(self._env(spec, code_dir), TMPDIR=str(scratch))
+            return Worker(code_dir, env, spec.fingerprint, writer, new_stream_name(spec.version, sandbox), scratch)
 
         try:
             worker = pool.acquire(spec, make, wait_s=spec.timeout + INIT_ALLOWANCE_S)
@@ -262,6 +270,18 @@ class LambdaRuntime:
             if k.startswith("AWS_ENDPOINT_URL"):
                 env[k] = v
         return env
+
+
+def _injected(kind: str, spec: FunctionSpec, request_id: str, writer: LogWriter) -> InvokeResult:
+    """The outcome of an injected fault (localcloud/faults.py), logged like a real one."""
+    if kind == "timeout":
+        message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
+        doc = {"errorMessage": message, "errorType": "Sandbox.Timedout"}
+    else:
+        doc = {"errorMessage": "a fault injected by the local cloud", "errorType": "InjectedFault"}
+    writer(new_stream_name(spec.version, "faults"), f"{request_id} {doc['errorType']}: {doc['errorMessage']}")
+    body = _with_request_id(json.dumps(doc).encode(), request_id)
+    return InvokeResult(body, "Unhandled", request_id, 0.0, doc["errorMessage"])
 
 
 def _safe_digest(code_sha: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -67,11 +68,14 @@ class Worker:
         ``log(stream_name, line)`` receives every line the worker prints.
     log_stream : str
         The CloudWatch Logs stream of this sandbox.
+    scratch : Path, optional
+        The sandbox's own temporary folder (its ``TMPDIR``), removed with the worker.
     """
 
     def __init__(self, code_dir: Path, env: dict[str, str], fingerprint: str,
-                 log: Callable[[str, str], None], log_stream: str):
+                 log: Callable[[str, str], None], log_stream: str, scratch: Path | None = None):
         self.fingerprint = fingerprint
+        self.scratch = scratch
         self.log_stream = log_stream
         self.busy = False
         self.dead = False
@@ -137,6 +141,8 @@ class Worker:
         except subprocess.TimeoutExpired:
             pass
         self._server.shutdown_quietly()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def rss_bytes(self) -> int:
         """Resident memory of the worker process (0 when unknown)."""

@@ -5,7 +5,8 @@
   which is how moto's own Map state shares one tree between iterations).
 - One boto3 client per (region, service) instead of one per Task (~15 ms each).
 - Those clients reach this process's WSGI app in memory: the same request bytes, the same
-  middleware and moto code answer, minus a socket, a server thread and HTTP parsing.
+  middleware and moto code answer, minus a socket, a server thread and HTTP parsing; Lambda
+  Invoke and DynamoDB TransactWriteItems skip botocore too (``stepfunctions_direct.py``).
 - JSONPath expressions are compiled once (jsonpath_ng builds a new yacc parser per call);
   compiled expressions are immutable, ``find``/``update_or_create`` only touch the data.
 - A state's failure event (a failed Task, which Retry/Catch handle or the execution result
@@ -58,7 +59,7 @@ class InProcessSession:
         from botocore.awsrequest import AWSResponse
         from werkzeug.test import EnvironBuilder
 
-        from localcloud.wsgi import call_app
+        from localcloud.wsgi import IN_PROCESS, call_app
 
         url = urlsplit(request.url)
         body = request.body
@@ -76,6 +77,7 @@ class InProcessSession:
         finally:
             builder.close()
         environ["REMOTE_ADDR"] = "127.0.0.1"
+        environ[IN_PROCESS] = True
         status, reply_headers, content = call_app(self._app, environ)
         return AWSResponse(request.url, status, dict(reply_headers), _Body(content))
 
@@ -119,7 +121,7 @@ def _install_jsonpath_cache() -> None:
 def _install_client_cache(port: int, app: Callable | None) -> None:
     import moto.stepfunctions.parser.asl.utils.boto_client as boto_client
 
-    from localcloud import clients
+    from localcloud import clients, stepfunctions_direct
 
     session = InProcessSession(app) if app is not None else None
 
@@ -130,7 +132,7 @@ def _install_client_cache(port: int, app: Callable | None) -> None:
                                 max_pool_connections=32)
         if session is not None:
             client._endpoint.http_session = session  # botocore's one seam for the transport
-        return client
+        return stepfunctions_direct.wrap(service, client, app, region)
 
     def boto_client_for(region: str, service: str, state_credentials: object = None):
         return _client(region, service)
@@ -146,7 +148,13 @@ def _install_client_cache(port: int, app: Callable | None) -> None:
 
 _PROGRAMS: dict[str, Any] = {}
 _PROGRAMS_LOCK = threading.Lock()
+_PARSED = [0]
 MAX_PROGRAMS = 256
+
+
+def programs_parsed() -> int:
+    """How many definitions were parsed since start (each once while it stays cached)."""
+    return _PARSED[0]
 
 
 def program_for(definition: str) -> Any:
@@ -159,6 +167,7 @@ def program_for(definition: str) -> Any:
     program = AmazonStateLanguageParser.parse(definition)[0]
     _fix_heap_keys(program)
     with _PROGRAMS_LOCK:
+        _PARSED[0] += 1
         if len(_PROGRAMS) >= MAX_PROGRAMS:
             _PROGRAMS.pop(next(iter(_PROGRAMS)))
         return _PROGRAMS.setdefault(definition, program)
