@@ -34,7 +34,7 @@ class LocalCloud:
     def __init__(self, port: int, boot_id: str):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        from localcloud import dynamodb_transactions
+        from localcloud.dynamodb import transactions as dynamodb_transactions
         from localcloud.stepfunctions import runtime as stepfunctions_runtime
 
         dynamodb_transactions.install()

@@ -121,7 +121,8 @@ def _install_jsonpath_cache() -> None:
 def _install_client_cache(port: int, app: Callable | None) -> None:
     import moto.stepfunctions.parser.asl.utils.boto_client as boto_client
 
-    from localcloud import clients, stepfunctions_direct
+    from localcloud import clients
+    from localcloud.stepfunctions import direct as stepfunctions_direct
 
     session = InProcessSession(app) if app is not None else None
 
