@@ -38,6 +38,13 @@ def deploy(c, target="local", backend="", data=""):
     _check_target(target)
     from pathlib import Path
 
+    from devtasks.personalize import BACKENDS
+
+    if backend and backend not in BACKENDS:
+        raise Exit(f"unknown backend {backend!r}: use --backend builtin, personalize or both")
+    if data and not Path(data).is_dir():
+        raise Exit(f"--data {data}: no such folder; give a folder of Personalize CSVs with their Avro schemas")
+
     from botocore.exceptions import BotoCoreError, ClientError
 
     from devtasks.stack_deploy import deploy as run

@@ -54,3 +54,14 @@ def test_a_failing_comparison_says_why_and_keeps_the_engines_answer():
 def test_a_failing_primary_backend_fails_the_step():
     with pytest.raises(ModelUnavailable, match="no campaign"):
         common.combine([("personalize", ModelUnavailable("no campaign"))])
+
+
+@pytest.mark.parametrize("options, words", [({"backend": "nope"}, "use --backend builtin, personalize or both"),
+                                            ({"backend": "both", "data": "/no/such/folder"}, "no such folder")])
+def test_deploy_refuses_an_unknown_backend_or_data_folder_before_doing_anything(options, words):
+    from invoke import Context, Exit
+
+    from devtasks import stack
+
+    with pytest.raises(Exit, match=words):
+        stack.deploy(Context(), **options)
