@@ -56,7 +56,9 @@ def test_side_by_side_stacks_on_a_phone(both_site, phone_page):
     open_site(phone_page, url)
     choose_products(phone_page, 5)
     submit_and_wait(phone_page)
-    first, second = (phone_page.locator(".compare__column").nth(i).bounding_box() for i in range(2))
-    assert second["y"] >= first["y"] + first["height"] - 1, "the columns stack at a phone's width"
+    # one evaluation, in page coordinates: the results scroll into view smoothly meanwhile
+    (top1, height1), (top2, _) = phone_page.eval_on_selector_all(".compare__column", """cols => cols.map(c => {
+        const box = c.getBoundingClientRect(); return [box.top + window.scrollY, box.height]; })""")
+    assert top2 >= top1 + height1 - 1, "the columns stack at a phone's width"
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "nothing overflows the screen"
