@@ -153,6 +153,7 @@ class LambdaRuntime:
         self.faults = faults or Faults()
         self.cap = cap or settings.lambda_workers_cap()
         self._pools: dict[str, FunctionPool] = {}
+        self._extracted: set[Path] = set()
         self._lock = threading.Lock()
 
     def invoke(self, spec: FunctionSpec, code: "callable", payload: bytes,
@@ -239,7 +240,8 @@ class LambdaRuntime:
 
     def _code_dir(self, spec: FunctionSpec, code: "callable") -> Path:
         target = self.code_root / spec.name / _safe_digest(spec.code_sha)
-        if target.is_dir():
+        if target in self._extracted or target.is_dir():  # one stat per code version, not per call
+            self._extracted.add(target)
             return target
         tmp = target.with_name(target.name + f".tmp{os.getpid()}{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)

@@ -10,8 +10,9 @@
 - JSONPath expressions are compiled once (jsonpath_ng builds a new yacc parser per call);
   compiled expressions are immutable, ``find``/``update_or_create`` only touch the data.
 - A state's failure event (a failed Task, which Retry/Catch handle or the execution result
-  reports) is logged only at DEBUG: moto logs it at ERROR with a repr of the whole state,
-  kilobytes per rejected request. Unexpected exceptions are still logged.
+  reports), and an exception a component handles itself (a Choice testing ``IsPresent`` on a
+  missing path), are logged only at DEBUG: moto logs them at ERROR with a repr of the whole
+  state, kilobytes per request. Unexpected exceptions are still logged.
 """
 from __future__ import annotations
 
@@ -98,15 +99,15 @@ def _quiet_failure_events() -> None:
 
     from moto.stepfunctions.parser.asl.component import eval_component
 
-    original = getattr(eval_component.EvalComponent._log_failure_event_exception, "__wrapped__",
-                       eval_component.EvalComponent._log_failure_event_exception)
+    for name in ("_log_failure_event_exception", "_log_exception"):
+        current = getattr(eval_component.EvalComponent, name)
+        original = getattr(current, "__wrapped__", current)
 
-    @functools.wraps(original)
-    def _log_failure_event_exception(self, failure_event_exception):
-        if eval_component.LOG.isEnabledFor(logging.DEBUG):
-            original(self, failure_event_exception)
+        def quiet(self, *args, _original=original, **kwargs):
+            if eval_component.LOG.isEnabledFor(logging.DEBUG):
+                _original(self, *args, **kwargs)
 
-    eval_component.EvalComponent._log_failure_event_exception = _log_failure_event_exception
+        setattr(eval_component.EvalComponent, name, functools.wraps(original)(quiet))
 
 
 def _install_jsonpath_cache() -> None:
