@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import math
@@ -44,7 +45,7 @@ class FunctionSpec:
     env: tuple[tuple[str, str], ...]
     code_sha: str
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         raw = json.dumps([self.handler, self.runtime, self.timeout, self.memory, self.env, self.code_sha])
         return hashlib.sha256(raw.encode()).hexdigest()
