@@ -48,7 +48,8 @@ def _apply(backend: Any, op_type: str, op: dict, key: dict) -> None:
                                                                                                 values)
     if condition is not None and not check.expr(current):
         raise ConditionalCheckFailed()
-    common = {"condition_expression": condition, "expression_attribute_names": names,
+    # the condition was checked above, under the transaction's lock: the write need not parse it again
+    common = {"condition_expression": None, "expression_attribute_names": names,
               "expression_attribute_values": values}
     if op_type == "Put":
         backend.put_item(op["TableName"], op["Item"], **common)
