@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from localcloud.apigateway.request import (
@@ -66,8 +67,8 @@ def invoke_rest_api(cloud: Any, environ: dict, api_id: str, stage: str, path: st
     scope = {"input": InputVariable(body, path_params, query_of(environ), headers), "util": UtilVariable(),
              "context": ctx, "stageVariables": stage_vars}
     if kind == "AWS_PROXY":
-        return _lambda_proxy(cloud, api, doc, environ, resource, method, path, path_params, stage, stage_vars,
-                             body, request_id, integration, ctx)
+        return _lambda_proxy(cloud, ProxyCall(api, doc, environ, resource, method, path, path_params, stage,
+                                              stage_vars, body, request_id, integration, ctx))
     if kind == "MOCK":
         rendered = render_template(integration.request_templates, headers, scope, default='{"statusCode": 200}')
         try:
@@ -81,15 +82,35 @@ def invoke_rest_api(cloud: Any, environ: dict, api_id: str, stage: str, path: st
                          f"the local cloud does not run {kind or 'unknown'} integrations", ctx)
 
 
-def _lambda_proxy(cloud, api, doc, environ, resource, method, path, path_params, stage, stage_vars, body,
-                  request_id, integration, ctx) -> Reply:
+@dataclass
+class ProxyCall:
+    """One request on its way to an AWS_PROXY (Lambda) integration."""
+
+    api: Any
+    doc: dict | None
+    environ: dict
+    resource: Any
+    method: str
+    path: str
+    path_params: dict
+    stage: str
+    stage_vars: dict
+    body: bytes
+    request_id: str
+    integration: Any
+    ctx: dict
+
+
+def _lambda_proxy(cloud, call: ProxyCall) -> Reply:
     from localcloud.functions.invoke import invoke_function
 
-    match = LAMBDA_URI.match(integration.uri or "")
+    api, doc, ctx = call.api, call.doc, call.ctx
+    match = LAMBDA_URI.match(call.integration.uri or "")
     if not match:
         return gateway_error(api, doc, "DEFAULT_5XX", 500, "Internal server error", ctx)
-    context = request_context(api, stage, resource, method, path, request_id, environ)
-    event = proxy_event(context, resource.get_path(), path, method, environ, path_params, stage_vars, body)
+    context = request_context(api, call.stage, call.resource, call.method, call.path, call.request_id, call.environ)
+    event = proxy_event(context, call.resource.get_path(), call.path, call.method, call.environ, call.path_params,
+                        call.stage_vars, call.body)
     target = match["fn"].replace("${stageVariables.", "").rstrip("}") if "${" in match["fn"] else match["fn"]
     result = invoke_function(cloud.runtime, api.account_id, api.region_name, target, json.dumps(event).encode())
     if result is None or result.function_error:
@@ -110,7 +131,7 @@ def _lambda_proxy(cloud, api, doc, environ, resource, method, path, path_params,
     except (ValueError, AttributeError, TypeError):
         return gateway_error(api, doc, "DEFAULT_5XX", 502, "Internal server error", ctx)
     out_headers.setdefault("Content-Type", "application/json")
-    out_headers["x-amzn-RequestId"] = request_id
+    out_headers["x-amzn-RequestId"] = call.request_id
     return Reply(status, data, out_headers)
 
 

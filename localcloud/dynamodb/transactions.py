@@ -10,6 +10,7 @@ condition expressions, one operation per item, no item twice, the same exception
 """
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any
 
@@ -43,9 +44,12 @@ def _apply(backend: Any, op_type: str, op: dict, key: dict) -> None:
     names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
     condition = op.get("ConditionExpression")
     current = backend.get_item(op["TableName"], key)
-    if condition is not None and not get_filter_expression(condition, names, values).expr(current):
+    check = _plain_condition(condition) if not names and not values else get_filter_expression(condition, names,
+                                                                                                values)
+    if condition is not None and not check.expr(current):
         raise ConditionalCheckFailed()
-    common = {"condition_expression": condition, "expression_attribute_names": names,
+    # the condition was checked above, under the transaction's lock: the write need not parse it again
+    common = {"condition_expression": None, "expression_attribute_names": names,
               "expression_attribute_values": values}
     if op_type == "Put":
         backend.put_item(op["TableName"], op["Item"], **common)
@@ -53,6 +57,14 @@ def _apply(backend: Any, op_type: str, op: dict, key: dict) -> None:
         backend.delete_item(op["TableName"], key, **common)
     elif op_type == "Update":
         backend.update_item(op["TableName"], key, update_expression=op["UpdateExpression"], **common)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_condition(condition: str | None) -> Any:
+    """A condition without names or values, parsed once (the parsed tree only reads the item)."""
+    from moto.dynamodb.comparisons import get_filter_expression
+
+    return get_filter_expression(condition, None, None)
 
 
 def _restore(backend: Any, touched: list[tuple[str, dict, Any]]) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import math
@@ -44,7 +45,7 @@ class FunctionSpec:
     env: tuple[tuple[str, str], ...]
     code_sha: str
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         raw = json.dumps([self.handler, self.runtime, self.timeout, self.memory, self.env, self.code_sha])
         return hashlib.sha256(raw.encode()).hexdigest()
@@ -153,6 +154,7 @@ class LambdaRuntime:
         self.faults = faults or Faults()
         self.cap = cap or settings.lambda_workers_cap()
         self._pools: dict[str, FunctionPool] = {}
+        self._extracted: set[Path] = set()
         self._lock = threading.Lock()
 
     def invoke(self, spec: FunctionSpec, code: "callable", payload: bytes,
@@ -239,7 +241,8 @@ class LambdaRuntime:
 
     def _code_dir(self, spec: FunctionSpec, code: "callable") -> Path:
         target = self.code_root / spec.name / _safe_digest(spec.code_sha)
-        if target.is_dir():
+        if target in self._extracted or target.is_dir():  # one stat per code version, not per call
+            self._extracted.add(target)
             return target
         tmp = target.with_name(target.name + f".tmp{os.getpid()}{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)

@@ -76,6 +76,7 @@ class Worker:
                  log: Callable[[str, str], None], log_stream: str, scratch: Path | None = None):
         self.fingerprint = fingerprint
         self.scratch = scratch
+        self._rss = (-1.0, 0)  # (when, bytes): the REPORT line's memory figure
         self.log_stream = log_stream
         self.busy = False
         self.dead = False
@@ -145,12 +146,15 @@ class Worker:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
     def rss_bytes(self) -> int:
-        """Resident memory of the worker process (0 when unknown)."""
-        try:
-            with open(f"/proc/{self.pid}/statm") as statm:
-                return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError, IndexError):
-            return 0
+        """Resident memory of the worker process (0 when unknown), read at most once a second."""
+        now = time.monotonic()
+        if now - self._rss[0] >= 1.0:
+            try:
+                with open(f"/proc/{self.pid}/statm") as statm:
+                    self._rss = (now, int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
+            except (OSError, ValueError, IndexError):
+                self._rss = (now, 0)
+        return self._rss[1]
 
     # -- runtime API callbacks --------------------------------------------------------
     def next_invocation(self) -> Invocation | None:

@@ -7,11 +7,14 @@
 - Those clients reach this process's WSGI app in memory: the same request bytes, the same
   middleware and moto code answer, minus a socket, a server thread and HTTP parsing; Lambda
   Invoke and DynamoDB TransactWriteItems skip botocore too (``stepfunctions_direct.py``).
+- An Express execution's state events skip serialising the state's data (nobody can read an
+  Express history; ours log nothing).
 - JSONPath expressions are compiled once (jsonpath_ng builds a new yacc parser per call);
   compiled expressions are immutable, ``find``/``update_or_create`` only touch the data.
 - A state's failure event (a failed Task, which Retry/Catch handle or the execution result
-  reports) is logged only at DEBUG: moto logs it at ERROR with a repr of the whole state,
-  kilobytes per rejected request. Unexpected exceptions are still logged.
+  reports), and an exception a component handles itself (a Choice testing ``IsPresent`` on a
+  missing path), are logged only at DEBUG: moto logs them at ERROR with a repr of the whole
+  state, kilobytes per request. Unexpected exceptions are still logged.
 """
 from __future__ import annotations
 
@@ -91,6 +94,7 @@ def install(port: int, app: Callable | None = None) -> None:
     _install_client_cache(port, app)
     _install_jsonpath_cache()
     _quiet_failure_events()
+    _lighten_express_history()
 
 
 def _quiet_failure_events() -> None:
@@ -98,15 +102,49 @@ def _quiet_failure_events() -> None:
 
     from moto.stepfunctions.parser.asl.component import eval_component
 
-    original = getattr(eval_component.EvalComponent._log_failure_event_exception, "__wrapped__",
-                       eval_component.EvalComponent._log_failure_event_exception)
+    for name in ("_log_failure_event_exception", "_log_exception"):
+        current = getattr(eval_component.EvalComponent, name)
+        original = getattr(current, "__wrapped__", current)
 
-    @functools.wraps(original)
-    def _log_failure_event_exception(self, failure_event_exception):
-        if eval_component.LOG.isEnabledFor(logging.DEBUG):
-            original(self, failure_event_exception)
+        def quiet(self, *args, _original=original, **kwargs):
+            if eval_component.LOG.isEnabledFor(logging.DEBUG):
+                _original(self, *args, **kwargs)
 
-    eval_component.EvalComponent._log_failure_event_exception = _log_failure_event_exception
+        setattr(eval_component.EvalComponent, name, functools.wraps(original)(quiet))
+
+
+def _lighten_express_history() -> None:
+    """Express executions keep no history anyone can read (AWS has no GetExecutionHistory for them,
+    and ours log nothing): their state-entered/exited events skip serialising the state's data,
+    which deep-copied and JSON-encoded the whole document twice per state."""
+    from moto.stepfunctions.parser.api import (
+        HistoryEventExecutionDataDetails, StateEnteredEventDetails, StateExitedEventDetails, StateMachineType,
+    )
+    from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+
+    def unread(env) -> bool:
+        return env.execution_type == StateMachineType.EXPRESS and env.cloud_watch_logging_session is None
+
+    entered = getattr(CommonStateField._get_state_entered_event_details, "__wrapped__",
+                      CommonStateField._get_state_entered_event_details)
+    exited = getattr(CommonStateField._get_state_exited_event_details, "__wrapped__",
+                     CommonStateField._get_state_exited_event_details)
+
+    @functools.wraps(entered)
+    def _get_state_entered_event_details(self, env):
+        if not unread(env):
+            return entered(self, env)
+        return StateEnteredEventDetails(name=self.name, inputDetails=HistoryEventExecutionDataDetails(truncated=False))
+
+    @functools.wraps(exited)
+    def _get_state_exited_event_details(self, env):
+        if not unread(env):
+            return exited(self, env)
+        env.variable_store.reset_tracing()
+        return StateExitedEventDetails(name=self.name, outputDetails=HistoryEventExecutionDataDetails(truncated=False))
+
+    CommonStateField._get_state_entered_event_details = _get_state_entered_event_details
+    CommonStateField._get_state_exited_event_details = _get_state_exited_event_details
 
 
 def _install_jsonpath_cache() -> None:

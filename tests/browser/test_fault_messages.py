@@ -1,16 +1,11 @@
 """What the page says when a step of the service fails, times out or is throttled, and that it recovers."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from fault_drills import arm, disarm
 from playwright.sync_api import expect
 
 from pageflow import choose_products, open_site, submit_and_wait
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "faults"))
-from fault_drills import arm, disarm  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack, pytest.mark.slow]
 
