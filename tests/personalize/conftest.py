@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from personalize_helpers import Cloud, free_port
+from fixtures_stack import _free_port as free_port
+from personalize_helpers import Cloud
 
 from localcloud import control
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 import time
 from dataclasses import dataclass, field
 
@@ -22,12 +21,6 @@ ITEMS_SCHEMA = [{"name": "ITEM_ID", "type": "string"}, {"name": "CATEGORY", "typ
 BUCKET_POLICY = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"},
     "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::{b}", "arn:aws:s3:::{b}/*"]}]}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
