@@ -87,6 +87,12 @@ def run_locust(api_url: str, name: str, users: int, duration: float, pacing: flo
             "p99": float(row["99%"]), "answers": answers}
 
 
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used: what a request costs, whatever else runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def lost(api_url: str, answers: list[dict]) -> int:
     """How many answered recommendations cannot be read back identical by id."""
     session = requests.Session()
@@ -141,7 +147,10 @@ def main() -> None:
         warm_latency(api_url, 10)
         open_loop = run_locust(api_url, "open", int(args.rate * PACING_S), args.duration, PACING_S)
         open_loop["lost"] = lost(api_url, open_loop.pop("answers"))
+        emulator = _emulator_pid(root) if deployment is not None else None
+        cpu_before = process_cpu_s(emulator) if emulator else None
         closed = run_locust(api_url, "closed", args.clients, args.duration, 0.0)
+        cpu_ms = (process_cpu_s(emulator) - cpu_before) * 1000 / max(1, closed["sent"]) if emulator else float("nan")
         closed["lost"] = lost(api_url, closed.pop("answers"))
         load_after = os.getloadavg()[0]
     finally:
@@ -165,7 +174,16 @@ def main() -> None:
     print(f"| closed: {args.clients} clients for {args.duration:g} s | {closed['sent']} | {closed['rate']:.1f} | "
           f"{closed['errors']} | {closed['lost']} | {closed['p50']:.0f} | {closed['p95']:.0f} | {closed['p99']:.0f} | "
           f"≥ 100 req/s, 0 errors, 0 lost |")
+    print(f"\nemulator process CPU per request in the closed loop: {cpu_ms:.1f} ms (one Python process serves "
+          "the API, the workflow and DynamoDB: 1000 / this bounds its requests per second on one core)")
     print(f"\nlocust reports: {OUT / 'load-open.html'}, {OUT / 'load-closed.html'}")
+
+
+def _emulator_pid(root: Path) -> int | None:
+    try:
+        return int(json.loads((root / "localcloud" / "server.json").read_text())["pid"])
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _lambda(endpoint: str):

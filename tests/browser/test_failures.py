@@ -95,7 +95,9 @@ def test_slow_answer_shows_loading_then_a_notice(site, page, shot):
     shot(page, "waiting", full_page=False)
 
     held[0].continue_()
-    expect(page.locator("#results-section .result").first).to_be_visible()
+    # the held request now really runs (maybe the session's first, cold, recommendation): wait as
+    # long as the page itself would (api.js TIMEOUT_MS), not expect's default 5 s
+    expect(page.locator("#results-section .result").first).to_be_visible(timeout=30_000)
     expect(page.locator("#status")).to_have_text("")
     expect(page.locator("#submit")).to_have_text("Get Recommendations")
 
