@@ -29,22 +29,35 @@ def build(c):
           f"sha256 {result['sha256'][:16]}")
 
 
-@task(help={"target": TARGET_HELP})
-def deploy(c, target="local"):
+@task(help={"target": TARGET_HELP,
+            "backend": "who answers: builtin (our engine), personalize (Amazon Personalize, trained from --data) or "
+                       "both (side by side); default: the last deploy's, else builtin",
+            "data": "folder of Personalize CSVs and Avro schemas that Personalize imports (default data/train)"})
+def deploy(c, target="local", backend="", data=""):
     """Deploy the stack (local cloud by default) and print the website and API URLs."""
     _check_target(target)
+    from pathlib import Path
+
+    from devtasks.personalize import BACKENDS
+
+    if backend and backend not in BACKENDS:
+        raise Exit(f"unknown backend {backend!r}: use --backend builtin, personalize or both")
+    if data and not Path(data).is_dir():
+        raise Exit(f"--data {data}: no such folder; give a folder of Personalize CSVs with their Avro schemas")
+
     from botocore.exceptions import BotoCoreError, ClientError
 
     from devtasks.stack_deploy import deploy as run
 
     started = time.perf_counter()
     try:
-        result = run(target)
+        result = run(target, backend=backend or None, personalize_data=Path(data) if data else None)
     except (TerraformError, RuntimeError, BotoCoreError, ClientError) as error:
         raise Exit(f"deploy failed: {error}") from None
     print(f"\nDeployed to {target} in {time.perf_counter() - started:.0f} s")
     print(f"  website: {result.website_url}")
     print(f"  API:     {result.api_url}")
+    print(f"  answers: {result.outputs.get('recommender_backend', 'builtin')}")
 
 
 @task(help={"target": TARGET_HELP, "keep_cloud": "leave the local cloud running after destroying"})

@@ -64,12 +64,12 @@ class Steps:
 def boto3_client(service: str, endpoint: str | None):
     """A client for the local cloud (dummy credentials, path-style S3) or for AWS (default chain)."""
     import boto3
-    from botocore.config import Config
 
     if endpoint is None:
         return boto3.client(service)
-    return boto3.client(service, endpoint_url=endpoint, region_name=LOCAL_REGION, aws_access_key_id="test",
-                        aws_secret_access_key="test", config=Config(s3={"addressing_style": "path"}))
+    import localcloud
+
+    return localcloud.client(service, endpoint)
 
 
 def train_default(model_dir: Path) -> None:
@@ -93,12 +93,16 @@ def _local_cloud(steps: Steps, port: int | None) -> tuple[str, str]:
 
 
 def deploy(target: str = "local", state_root: Path = STATE_ROOT, model_dir: Path = DEFAULT_MODEL,
-           site_dir: Path = site.SITE, port: int | None = None, console: Console | None = None) -> Deployment:
+           site_dir: Path = site.SITE, port: int | None = None, console: Console | None = None,
+           backend: str | None = None, personalize_data: Path | None = None) -> Deployment:
     """Bring the stack up on ``target`` (idempotent: a repeat changes nothing).
 
     Steps: local cloud (local target) → train if no artifact → build the package →
-    terraform init/apply → upload the model → write the API URL into the site → sync the site.
+    terraform init → Personalize resources (backend personalize or both; devtasks/personalize.py)
+    → terraform apply → upload the model → write the API URL into the site → sync the site.
     """
+    from devtasks import personalize
+
     steps = Steps(console)
     stack = Stack(target, state_root)
     endpoint = boot_id = None
@@ -110,6 +114,7 @@ def deploy(target: str = "local", state_root: Path = STATE_ROOT, model_dir: Path
             steps.console.print("[yellow]the local cloud restarted since the last deploy: its resources are gone, "
                                 "applying from scratch[/]")
             stack.forget_state()
+            personalize.forget(stack)
     if not (Path(model_dir) / "manifest.json").exists():
         with steps(f"train the model into {model_dir}"):
             try:
@@ -124,6 +129,7 @@ def deploy(target: str = "local", state_root: Path = STATE_ROOT, model_dir: Path
         variables["local_endpoint"] = endpoint
     with steps("terraform init"):
         stack.init()
+    variables.update(personalize.prepare(stack, variables, endpoint, steps, backend, personalize_data))
     with steps(f"terraform apply ({target})"):
         outputs = stack.apply(variables)
     if target == "local":
@@ -141,7 +147,9 @@ def deploy(target: str = "local", state_root: Path = STATE_ROOT, model_dir: Path
 
 def destroy(target: str = "local", state_root: Path = STATE_ROOT, stop_cloud: bool = True,
             console: Console | None = None) -> dict:
-    """Empty the buckets, destroy every resource, stop the local cloud (local target)."""
+    """Delete the Personalize resources, empty the buckets, destroy every resource, stop the local cloud."""
+    from devtasks import personalize
+
     steps = Steps(console)
     stack = Stack(target, state_root)
     endpoint = None
@@ -152,6 +160,7 @@ def destroy(target: str = "local", state_root: Path = STATE_ROOT, stop_cloud: bo
         recorded = json.loads(_boot_file(stack).read_text()) if _boot_file(stack).exists() else {}
         if not status["running"] or recorded.get("boot_id") != status.get("boot_id"):
             stack.forget_state()  # the emulator keeps state in memory: what it held is gone
+            personalize.forget(stack)
             _boot_file(stack).unlink(missing_ok=True)
             if stop_cloud:
                 localcloud.stop()
@@ -163,9 +172,11 @@ def destroy(target: str = "local", state_root: Path = STATE_ROOT, stop_cloud: bo
         with steps("terraform init"):
             stack.init()
         outputs = stack.outputs()
+        personalize.teardown(stack, endpoint, steps)
         s3 = boto3_client("s3", endpoint)
         with steps("empty the buckets (every version)"):
-            for bucket in (outputs.get("site_bucket"), outputs.get("models_bucket")):
+            for bucket in (outputs.get("site_bucket"), outputs.get("models_bucket"),
+                           (outputs.get("personalize") or {}).get("data_bucket")):
                 if bucket:
                     site.empty_bucket(s3, bucket)
         if not lambda_zip.PACKAGE.exists():

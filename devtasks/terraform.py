@@ -118,9 +118,11 @@ class Stack:
     def _vars(self, variables: dict) -> dict:
         return {"target": self.target, **variables}
 
-    def apply(self, variables: dict) -> dict:
-        """``terraform apply`` and return the outputs; ``self.changes`` counts what it did."""
-        out = self._run("apply", input=False, auto_approve=IsFlagged, no_color=IsFlagged, var=self._vars(variables))
+    def apply(self, variables: dict, targets: tuple[str, ...] = ()) -> dict:
+        """``terraform apply`` (only ``targets`` and their dependencies, if given) and return the outputs;
+        ``self.changes`` counts what it did."""
+        out = self._run("apply", input=False, auto_approve=IsFlagged, no_color=IsFlagged, var=self._vars(variables),
+                        target=list(targets) or None)
         found = re.search(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed", out or "")
         self.changes = dict(zip(("added", "changed", "destroyed"), map(int, found.groups()))) if found else {}
         return self.outputs()

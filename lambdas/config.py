@@ -30,6 +30,10 @@ class Settings:
     state_machine_arn: str
     max_body_bytes: int
     model_dir: str
+    personalize_campaign_arn: str = ""
+    personalize_tracking_id: str = ""
+    personalize_users_dataset_arn: str = ""
+    personalize_filter_arn: str = ""
 
 
 def from_env(env: Mapping[str, str]) -> Settings:
@@ -54,8 +58,11 @@ def from_env(env: Mapping[str, str]) -> Settings:
         return int(raw)
 
     backend = env.get("RECOMMENDER_BACKEND", "builtin").strip() or "builtin"
-    if backend not in ("builtin", "personalize"):
-        raise ConfigError(f"RECOMMENDER_BACKEND must be builtin or personalize, got {backend!r}")
+    if backend not in ("builtin", "personalize", "both"):
+        raise ConfigError(f"RECOMMENDER_BACKEND must be builtin, personalize or both, got {backend!r}")
+    personalize = {name.lower(): (need(name) if backend != "builtin" else env.get(name, "").strip())
+                   for name in ("PERSONALIZE_CAMPAIGN_ARN", "PERSONALIZE_TRACKING_ID",
+                                "PERSONALIZE_USERS_DATASET_ARN", "PERSONALIZE_FILTER_ARN")}
     prefix = need("MODEL_PREFIX")
     if not prefix.endswith("/"):
         raise ConfigError(f"MODEL_PREFIX must end with a slash, got {prefix!r}")
@@ -69,7 +76,8 @@ def from_env(env: Mapping[str, str]) -> Settings:
         recommender_backend=backend,
         state_machine_arn=env.get("STATE_MACHINE_ARN", "").strip(),
         max_body_bytes=whole("MAX_BODY_BYTES", "8192", 256, 1_000_000),
-        model_dir=env.get("MODEL_DIR", "/tmp/model").strip() or "/tmp/model",
+        model_dir=env.get("MODEL_DIR", "").strip() or os.path.join(env.get("TMPDIR") or "/tmp", "model"),
+        **personalize,
     )
 
 

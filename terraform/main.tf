@@ -6,7 +6,9 @@ locals {
     campaign_arn      = var.personalize_campaign_arn
     tracking_id       = var.personalize_tracking_id
     users_dataset_arn = var.personalize_users_dataset_arn
+    filter_arn        = var.personalize_filter_arn
   }
+  uses_personalize = var.recommender_backend != "builtin"
 }
 
 # Checks that need more than one variable; they fail `terraform plan` with what to set.
@@ -19,10 +21,11 @@ resource "terraform_data" "settings" {
       error_message = "This workspace (${terraform.workspace}) keeps the state of another target than ${var.target}: run `terraform workspace select -or-create ${var.target}` so local and AWS states never mix."
     }
     precondition {
-      condition = var.recommender_backend != "personalize" || alltrue([
+      condition = !local.uses_personalize || alltrue([
         var.personalize_campaign_arn != "", var.personalize_tracking_id != "", var.personalize_users_dataset_arn != "",
+        var.personalize_filter_arn != "",
       ])
-      error_message = "recommender_backend = \"personalize\" needs personalize_campaign_arn, personalize_tracking_id and personalize_users_dataset_arn: set all three, or use recommender_backend = \"builtin\"."
+      error_message = "recommender_backend = \"${var.recommender_backend}\" needs personalize_campaign_arn, personalize_tracking_id, personalize_users_dataset_arn and personalize_filter_arn (`invoke deploy --backend ${var.recommender_backend}` creates them and sets all four), or use recommender_backend = \"builtin\"."
     }
   }
 }
@@ -75,4 +78,15 @@ module "api" {
   cors_origin          = local.cors_origin
   throttle_rate_limit  = var.throttle_rate_limit
   throttle_burst_limit = var.throttle_burst_limit
+}
+
+module "personalize" {
+  source            = "./modules/personalize"
+  count             = local.uses_personalize ? 1 : 0
+  name              = local.name
+  force_destroy     = local.is_local
+  function_role     = module.functions.role_names.recommend
+  campaign_arn      = var.personalize_campaign_arn
+  filter_arn        = var.personalize_filter_arn
+  users_dataset_arn = var.personalize_users_dataset_arn
 }

@@ -57,3 +57,17 @@ output "distribution_id" {
   description = "CloudFront distribution id (empty on the local target)."
   value       = module.website.distribution_id
 }
+
+output "personalize" {
+  description = "What `invoke deploy` needs to create the Personalize resources: the data bucket, the service role, the prefix of their names (empty when recommender_backend = builtin)."
+  value = local.uses_personalize ? {
+    data_bucket  = module.personalize[0].data_bucket
+    role_arn     = module.personalize[0].role_arn
+    names_prefix = local.name
+  } : null
+}
+
+output "recommender_backend" {
+  description = "Who answers recommendations: builtin, personalize or both."
+  value       = var.recommender_backend
+}

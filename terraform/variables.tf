@@ -120,13 +120,13 @@ variable "result_ttl_days" {
 }
 
 variable "recommender_backend" {
-  description = "Who answers recommendations: `builtin` (our engine, the default) or `personalize` (an Amazon Personalize campaign)."
+  description = "Who answers recommendations: `builtin` (our engine, the default), `personalize` (an Amazon Personalize campaign) or `both` (the engine's list with Personalize's beside it, to compare)."
   type        = string
   default     = "builtin"
 
   validation {
-    condition     = contains(["builtin", "personalize"], var.recommender_backend)
-    error_message = "Set recommender_backend to \"builtin\" or \"personalize\"."
+    condition     = contains(["builtin", "personalize", "both"], var.recommender_backend)
+    error_message = "Set recommender_backend to \"builtin\", \"personalize\" or \"both\"."
   }
 }
 
@@ -155,5 +155,16 @@ variable "personalize_users_dataset_arn" {
   validation {
     condition     = var.personalize_users_dataset_arn == "" || can(regex("^arn:aws[a-z-]*:personalize:[a-z0-9-]+:[0-9]{12}:dataset/.+$", var.personalize_users_dataset_arn))
     error_message = "Set personalize_users_dataset_arn to a dataset ARN (arn:aws:personalize:REGION:ACCOUNT:dataset/GROUP/USERS)."
+  }
+}
+
+variable "personalize_filter_arn" {
+  description = "ARN of the Amazon Personalize filter that excludes the visitor's chosen products (recommender_backend = personalize or both)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.personalize_filter_arn == "" || can(regex("^arn:aws[a-z-]*:personalize:[a-z0-9-]+:[0-9]{12}:filter/.+$", var.personalize_filter_arn))
+    error_message = "Set personalize_filter_arn to a filter ARN (arn:aws:personalize:REGION:ACCOUNT:filter/NAME)."
   }
 }

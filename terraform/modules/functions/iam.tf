@@ -1,8 +1,8 @@
-# One policy per function: exact actions on exact ARNs.
+# One policy per function: exact actions on exact ARNs. The recommend function's Personalize
+# permissions live with the rest of Personalize in ../personalize.
 
 locals {
   model_objects = "${var.models_bucket.arn}/${var.model_prefix}*"
-  personalize   = var.recommender_backend == "personalize"
 }
 
 data "aws_iam_policy_document" "api" {
@@ -64,37 +64,6 @@ data "aws_iam_policy_document" "step" {
       test     = "StringLike"
       variable = "s3:prefix"
       values   = ["${var.model_prefix}*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.personalize && each.key == "recommend" ? [1] : []
-    content {
-      sid       = "PersonalizeRecommend"
-      actions   = ["personalize:GetRecommendations"]
-      resources = [var.personalize.campaign_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.personalize && each.key == "recommend" ? [1] : []
-    content {
-      sid       = "PersonalizeRecordUsers"
-      actions   = ["personalize:PutUsers"]
-      resources = [var.personalize.users_dataset_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.personalize && each.key == "recommend" ? [1] : []
-    content {
-      # PutEvents authorizes on the event tracker, whose ARN the tracking id does not
-      # name: the account's event trackers in this region are the narrowest known scope.
-      sid     = "PersonalizeRecordEvents"
-      actions = ["personalize:PutEvents"]
-      resources = [
-        "arn:${data.aws_partition.current.partition}:personalize:${data.aws_region.current.name}:${split(":", var.personalize.campaign_arn)[4]}:event-tracker/*"
-      ]
     }
   }
 }

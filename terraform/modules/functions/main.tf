@@ -24,6 +24,7 @@ locals {
     PERSONALIZE_CAMPAIGN_ARN      = var.personalize.campaign_arn
     PERSONALIZE_TRACKING_ID       = var.personalize.tracking_id
     PERSONALIZE_USERS_DATASET_ARN = var.personalize.users_dataset_arn
+    PERSONALIZE_FILTER_ARN        = var.personalize.filter_arn
   }
   package_hash = filebase64sha256(var.lambda_zip)
 }

@@ -49,7 +49,7 @@ variable "result_ttl_days" {
 }
 
 variable "recommender_backend" {
-  description = "builtin or personalize."
+  description = "builtin, personalize or both."
   type        = string
 }
 
@@ -59,6 +59,7 @@ variable "personalize" {
     campaign_arn      = string
     tracking_id       = string
     users_dataset_arn = string
+    filter_arn        = string
   })
 }
 

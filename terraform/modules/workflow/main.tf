@@ -1,6 +1,8 @@
 # The EXPRESS state machine answering POST /recommendations in one round trip:
 # Validate -> RecordInteractions -> Recommend -> StoreResult.
 
+data "aws_partition" "current" {}
+
 locals {
   logging = var.log_level != "OFF"
 }
@@ -74,6 +76,7 @@ resource "aws_sfn_state_machine" "this" {
     recommend_function_arn = var.recommend_function_arn
     results_table          = var.results_table.name
     events_table           = var.events_table.name
+    partition              = data.aws_partition.current.partition
   })
 
   dynamic "logging_configuration" {

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from localcloud.apigateway_request import headers_of, query_of
-from localcloud.jsonschema_lite import validate
+from localcloud.apigateway.request import headers_of, query_of
+from localcloud.apigateway.schema import validate
 
 Problem = tuple[str, str, str]  # (gateway response type, message, validation error string)
 
@@ -32,9 +32,11 @@ def validate_request(api: Any, doc: dict | None, resource: Any, method: Any, env
     if check_body and schema:
         try:
             instance = json.loads(body) if body.strip() else None
+            errors = validate(instance, schema, root)
         except ValueError as exc:
             return "BAD_REQUEST_BODY", "Invalid request body", f"[Invalid JSON in request body: {exc}]"
-        errors = validate(instance, schema, root)
+        except RecursionError:  # API Gateway refuses such bodies too; it must not become a 500 here
+            return "BAD_REQUEST_BODY", "Invalid request body", "[the JSON body nests too deeply]"
         if errors:
             return "BAD_REQUEST_BODY", "Invalid request body", "[" + ", ".join(errors) + "]"
     return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import math
@@ -16,9 +17,10 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from localcloud import settings
-from localcloud.lambda_logs import LogWriter, log_group_name, new_stream_name
-from localcloud.lambda_worker import INIT_ALLOWANCE_S, Invocation, Worker
+from localcloud import clients, settings
+from localcloud.faults import Faults
+from localcloud.functions.logs import LogWriter, log_group_name, new_stream_name
+from localcloud.functions.worker import INIT_ALLOWANCE_S, Invocation, Worker
 
 RESERVED = {"_HANDLER", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
             "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_LOG_GROUP_NAME",
@@ -43,7 +45,7 @@ class FunctionSpec:
     env: tuple[tuple[str, str], ...]
     code_sha: str
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         raw = json.dumps([self.handler, self.runtime, self.timeout, self.memory, self.env, self.code_sha])
         return hashlib.sha256(raw.encode()).hexdigest()
@@ -146,11 +148,13 @@ class FunctionPool:
 class LambdaRuntime:
     """Runs deployed zips in warm workers; one instance per emulator process."""
 
-    def __init__(self, endpoint: str, code_root: Path, cap: int | None = None):
+    def __init__(self, endpoint: str, code_root: Path, cap: int | None = None, faults: Faults | None = None):
         self.endpoint = endpoint
         self.code_root = code_root
+        self.faults = faults or Faults()
         self.cap = cap or settings.lambda_workers_cap()
         self._pools: dict[str, FunctionPool] = {}
+        self._extracted: set[Path] = set()
         self._lock = threading.Lock()
 
     def invoke(self, spec: FunctionSpec, code: "callable", payload: bytes,
@@ -162,12 +166,18 @@ class LambdaRuntime:
             doc = {"errorMessage": f"the local cloud runs python runtimes only, not {spec.runtime or 'image'!r}",
                    "errorType": "Runtime.InvalidRuntime"}
             return InvokeResult(json.dumps(doc).encode(), "Unhandled", request_id, 0.0)
+        fault = self.faults.lambda_fault(spec.name)
+        if fault is not None:
+            return _injected(fault, spec, request_id, writer)
         pool = self._pool(spec.key)
         code_dir = self._code_dir(spec, code)
 
         def make() -> Worker:
-            stream = new_stream_name(spec.version, uuid.uuid4().hex)
-            return Worker(code_dir, self._env(spec, code_dir), spec.fingerprint, writer, stream)
+            sandbox = uuid.uuid4().hex
+            scratch = self.code_root / spec.name / "tmp" / sandbox  # each sandbox's own /tmp, as on AWS
+            scratch.mkdir(parents=True, exist_ok=True)
+            env = dict(self._env(spec, code_dir), TMPDIR=str(scratch))
+            return Worker(code_dir, env, spec.fingerprint, writer, new_stream_name(spec.version, sandbox), scratch)
 
         try:
             worker = pool.acquire(spec, make, wait_s=spec.timeout + INIT_ALLOWANCE_S)
@@ -231,7 +241,8 @@ class LambdaRuntime:
 
     def _code_dir(self, spec: FunctionSpec, code: "callable") -> Path:
         target = self.code_root / spec.name / _safe_digest(spec.code_sha)
-        if target.is_dir():
+        if target in self._extracted or target.is_dir():  # one stat per code version, not per call
+            self._extracted.add(target)
             return target
         tmp = target.with_name(target.name + f".tmp{os.getpid()}{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -249,11 +260,8 @@ class LambdaRuntime:
     def _env(self, spec: FunctionSpec, code_dir: Path) -> dict[str, str]:
         env = {k: os.environ[k] for k in _PASS_THROUGH if k in os.environ}
         env.update({k: v for k, v in spec.env if k not in RESERVED})
+        env.update(clients.environment(self.endpoint, spec.region))
         env.update({
-            "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
-            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "test",
-            "AWS_REGION": spec.region, "AWS_DEFAULT_REGION": spec.region,
             "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
             "AWS_LAMBDA_FUNCTION_NAME": spec.name, "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory),
@@ -265,6 +273,18 @@ class LambdaRuntime:
             if k.startswith("AWS_ENDPOINT_URL"):
                 env[k] = v
         return env
+
+
+def _injected(kind: str, spec: FunctionSpec, request_id: str, writer: LogWriter) -> InvokeResult:
+    """The outcome of an injected fault (localcloud/faults.py), logged like a real one."""
+    if kind == "timeout":
+        message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
+        doc = {"errorMessage": message, "errorType": "Sandbox.Timedout"}
+    else:
+        doc = {"errorMessage": "a fault injected by the local cloud", "errorType": "InjectedFault"}
+    writer(new_stream_name(spec.version, "faults"), f"{request_id} {doc['errorType']}: {doc['errorMessage']}")
+    body = _with_request_id(json.dumps(doc).encode(), request_id)
+    return InvokeResult(body, "Unhandled", request_id, 0.0, doc["errorMessage"])
 
 
 def _safe_digest(code_sha: str) -> str:

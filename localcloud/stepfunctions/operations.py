@@ -7,7 +7,7 @@ import json
 import uuid
 from typing import Callable
 
-from localcloud.asl_checks import check
+from localcloud.stepfunctions.asl_checks import check
 from localcloud.wsgi import Reply, account_of, aws_json_error, json_reply, read_body, region_of
 
 JSON_10 = "application/x-amz-json-1.0"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import Callable
 
-BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
+BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 INIT_ALLOWANCE_S = 10.0
 DRAINED = "\x1flocalcloud-drained "  # written by the bootstrap after an invocation's last line
 _PREFIX = "/2018-06-01/runtime"
@@ -53,7 +54,7 @@ class Invocation:
 
 
 class Worker:
-    """A worker process running ``lambda_bootstrap.py`` for one code version.
+    """A worker process running ``bootstrap.py`` for one code version.
 
     Parameters
     ----------
@@ -67,11 +68,15 @@ class Worker:
         ``log(stream_name, line)`` receives every line the worker prints.
     log_stream : str
         The CloudWatch Logs stream of this sandbox.
+    scratch : Path, optional
+        The sandbox's own temporary folder (its ``TMPDIR``), removed with the worker.
     """
 
     def __init__(self, code_dir: Path, env: dict[str, str], fingerprint: str,
-                 log: Callable[[str, str], None], log_stream: str):
+                 log: Callable[[str, str], None], log_stream: str, scratch: Path | None = None):
         self.fingerprint = fingerprint
+        self.scratch = scratch
+        self._rss = (-1.0, 0)  # (when, bytes): the REPORT line's memory figure
         self.log_stream = log_stream
         self.busy = False
         self.dead = False
@@ -137,14 +142,19 @@ class Worker:
         except subprocess.TimeoutExpired:
             pass
         self._server.shutdown_quietly()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def rss_bytes(self) -> int:
-        """Resident memory of the worker process (0 when unknown)."""
-        try:
-            with open(f"/proc/{self.pid}/statm") as statm:
-                return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError, IndexError):
-            return 0
+        """Resident memory of the worker process (0 when unknown), read at most once a second."""
+        now = time.monotonic()
+        if now - self._rss[0] >= 1.0:
+            try:
+                with open(f"/proc/{self.pid}/statm") as statm:
+                    self._rss = (now, int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
+            except (OSError, ValueError, IndexError):
+                self._rss = (now, 0)
+        return self._rss[1]
 
     # -- runtime API callbacks --------------------------------------------------------
     def next_invocation(self) -> Invocation | None:

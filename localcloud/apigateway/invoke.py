@@ -4,18 +4,20 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from localcloud.apigateway_request import (
+from localcloud.apigateway.request import (
     InputVariable, UtilVariable, headers_of, match_resource, proxy_event, query_of, request_context,
 )
-from localcloud.apigateway_responses import gateway_error, integration_reply, render_template
-from localcloud.apigateway_validation import validate_request
+from localcloud.apigateway.responses import gateway_error, integration_reply, render_template
+from localcloud.apigateway.validation import validate_request
 from localcloud.wsgi import Reply, read_body
 
 LAMBDA_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]+:lambda:path/2015-03-31/functions/(?P<fn>.+)/invocations$")
 SERVICE_URI = re.compile(r"^arn:[^:]+:apigateway:(?P<region>[^:]+):(?P<service>[^:/]+):action/(?P<action>\w+)")
 JSON_TARGETS = {"states": "AWSStepFunctions", "dynamodb": "DynamoDB_20120810"}
+MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's payload quota: larger requests get 413
 
 
 def find_api(api_id: str) -> Any | None:
@@ -49,6 +51,8 @@ def invoke_rest_api(cloud: Any, environ: dict, api_id: str, stage: str, path: st
     if api_method is None:
         return gateway_error(api, doc, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", ctx)
     body = read_body(environ)
+    if len(body) > MAX_PAYLOAD:
+        return gateway_error(api, doc, "REQUEST_TOO_LARGE", 413, "Request Too Long", ctx)
     problem = validate_request(api, doc, resource, api_method, environ, body, path_params)
     if problem is not None:
         kind, message, detail = problem
@@ -63,8 +67,8 @@ def invoke_rest_api(cloud: Any, environ: dict, api_id: str, stage: str, path: st
     scope = {"input": InputVariable(body, path_params, query_of(environ), headers), "util": UtilVariable(),
              "context": ctx, "stageVariables": stage_vars}
     if kind == "AWS_PROXY":
-        return _lambda_proxy(cloud, api, doc, environ, resource, method, path, path_params, stage, stage_vars,
-                             body, request_id, integration, ctx)
+        return _lambda_proxy(cloud, ProxyCall(api, doc, environ, resource, method, path, path_params, stage,
+                                              stage_vars, body, request_id, integration, ctx))
     if kind == "MOCK":
         rendered = render_template(integration.request_templates, headers, scope, default='{"statusCode": 200}')
         try:
@@ -78,15 +82,35 @@ def invoke_rest_api(cloud: Any, environ: dict, api_id: str, stage: str, path: st
                          f"the local cloud does not run {kind or 'unknown'} integrations", ctx)
 
 
-def _lambda_proxy(cloud, api, doc, environ, resource, method, path, path_params, stage, stage_vars, body,
-                  request_id, integration, ctx) -> Reply:
-    from localcloud.lambda_api import invoke_function
+@dataclass
+class ProxyCall:
+    """One request on its way to an AWS_PROXY (Lambda) integration."""
 
-    match = LAMBDA_URI.match(integration.uri or "")
+    api: Any
+    doc: dict | None
+    environ: dict
+    resource: Any
+    method: str
+    path: str
+    path_params: dict
+    stage: str
+    stage_vars: dict
+    body: bytes
+    request_id: str
+    integration: Any
+    ctx: dict
+
+
+def _lambda_proxy(cloud, call: ProxyCall) -> Reply:
+    from localcloud.functions.invoke import invoke_function
+
+    api, doc, ctx = call.api, call.doc, call.ctx
+    match = LAMBDA_URI.match(call.integration.uri or "")
     if not match:
         return gateway_error(api, doc, "DEFAULT_5XX", 500, "Internal server error", ctx)
-    context = request_context(api, stage, resource, method, path, request_id, environ)
-    event = proxy_event(context, resource.get_path(), path, method, environ, path_params, stage_vars, body)
+    context = request_context(api, call.stage, call.resource, call.method, call.path, call.request_id, call.environ)
+    event = proxy_event(context, call.resource.get_path(), call.path, call.method, call.environ, call.path_params,
+                        call.stage_vars, call.body)
     target = match["fn"].replace("${stageVariables.", "").rstrip("}") if "${" in match["fn"] else match["fn"]
     result = invoke_function(cloud.runtime, api.account_id, api.region_name, target, json.dumps(event).encode())
     if result is None or result.function_error:
@@ -107,7 +131,7 @@ def _lambda_proxy(cloud, api, doc, environ, resource, method, path, path_params,
     except (ValueError, AttributeError, TypeError):
         return gateway_error(api, doc, "DEFAULT_5XX", 502, "Internal server error", ctx)
     out_headers.setdefault("Content-Type", "application/json")
-    out_headers["x-amzn-RequestId"] = request_id
+    out_headers["x-amzn-RequestId"] = call.request_id
     return Reply(status, data, out_headers)
 
 
@@ -139,7 +163,7 @@ def _service(cloud, api, doc, integration, headers, scope, body, ctx) -> Reply:
 
 def _lambda_custom(cloud, api, doc, integration, headers, scope, body, ctx) -> Reply:
     """AWS (non-proxy) Lambda integration: template in, selection pattern on errorMessage out."""
-    from localcloud.lambda_api import invoke_function
+    from localcloud.functions.invoke import invoke_function
 
     rendered = render_template(integration.request_templates, headers, scope, default=None)
     payload = (rendered if rendered is not None else body.decode("utf-8", "replace")) or "{}"

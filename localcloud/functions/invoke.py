@@ -6,7 +6,7 @@ import re
 import threading
 from urllib.parse import parse_qs, unquote
 
-from localcloud.lambda_runtime import LambdaRuntime, spec_from_moto
+from localcloud.functions.runtime import LambdaRuntime, spec_from_moto
 from localcloud.wsgi import Reply, account_of, aws_json_error, read_body, region_of
 
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>.*)/invocations/?$")
@@ -89,3 +89,13 @@ def handle_invoke(runtime: LambdaRuntime, environ: dict, name: str) -> Reply:
     if environ.get("HTTP_X_AMZ_LOG_TYPE") == "Tail":
         headers["X-Amz-Log-Result"] = base64.b64encode(result.log_tail.encode()[-4096:]).decode()
     return Reply(200, result.payload, headers)
+
+
+def handle_delete(runtime: LambdaRuntime, environ: dict, name: str, forward) -> Reply:
+    """``DELETE /2015-03-31/functions/{name}``: moto deletes it, and its warm workers are retired."""
+    reply = forward(environ)
+    if reply.status < 300:
+        name = unquote(name)
+        name = name.split(":function:", 1)[1].split(":")[0] if ":function:" in name else name
+        runtime.retire_function(name)
+    return reply

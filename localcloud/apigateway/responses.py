@@ -5,8 +5,8 @@ import json
 import re
 from typing import Any
 
-from localcloud.apigateway_request import InputVariable, UtilVariable, json_path
-from localcloud.vtl import TemplateError, render
+from localcloud.apigateway.request import InputVariable, UtilVariable, json_path
+from localcloud.apigateway.vtl import TemplateError, render
 from localcloud.wsgi import Reply
 
 DEFAULT_TYPE = "application/json"

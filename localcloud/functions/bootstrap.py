@@ -1,6 +1,6 @@
 """Worker bootstrap: a Python Lambda runtime speaking the Lambda Runtime API (stdlib only).
 
-Run as ``python lambda_bootstrap.py`` with ``LAMBDA_TASK_ROOT``, ``_HANDLER`` and
+Run as ``python bootstrap.py`` with ``LAMBDA_TASK_ROOT``, ``_HANDLER`` and
 ``AWS_LAMBDA_RUNTIME_API`` set. It imports the handler once, then loops: fetch the
 next event, call the handler, post the result or the error, exactly as AWS's
 ``awslambdaric`` does.

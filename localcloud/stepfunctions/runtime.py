@@ -5,12 +5,16 @@
   which is how moto's own Map state shares one tree between iterations).
 - One boto3 client per (region, service) instead of one per Task (~15 ms each).
 - Those clients reach this process's WSGI app in memory: the same request bytes, the same
-  middleware and moto code answer, minus a socket, a server thread and HTTP parsing.
+  middleware and moto code answer, minus a socket, a server thread and HTTP parsing; Lambda
+  Invoke and DynamoDB TransactWriteItems skip botocore too (``stepfunctions_direct.py``).
+- An Express execution's state events skip serialising the state's data (nobody can read an
+  Express history; ours log nothing).
 - JSONPath expressions are compiled once (jsonpath_ng builds a new yacc parser per call);
   compiled expressions are immutable, ``find``/``update_or_create`` only touch the data.
 - A state's failure event (a failed Task, which Retry/Catch handle or the execution result
-  reports) is logged only at DEBUG: moto logs it at ERROR with a repr of the whole state,
-  kilobytes per rejected request. Unexpected exceptions are still logged.
+  reports), and an exception a component handles itself (a Choice testing ``IsPresent`` on a
+  missing path), are logged only at DEBUG: moto logs them at ERROR with a repr of the whole
+  state, kilobytes per request. Unexpected exceptions are still logged.
 """
 from __future__ import annotations
 
@@ -58,7 +62,7 @@ class InProcessSession:
         from botocore.awsrequest import AWSResponse
         from werkzeug.test import EnvironBuilder
 
-        from localcloud.wsgi import call_app
+        from localcloud.wsgi import IN_PROCESS, call_app
 
         url = urlsplit(request.url)
         body = request.body
@@ -76,6 +80,7 @@ class InProcessSession:
         finally:
             builder.close()
         environ["REMOTE_ADDR"] = "127.0.0.1"
+        environ[IN_PROCESS] = True
         status, reply_headers, content = call_app(self._app, environ)
         return AWSResponse(request.url, status, dict(reply_headers), _Body(content))
 
@@ -89,6 +94,7 @@ def install(port: int, app: Callable | None = None) -> None:
     _install_client_cache(port, app)
     _install_jsonpath_cache()
     _quiet_failure_events()
+    _lighten_express_history()
 
 
 def _quiet_failure_events() -> None:
@@ -96,15 +102,49 @@ def _quiet_failure_events() -> None:
 
     from moto.stepfunctions.parser.asl.component import eval_component
 
-    original = getattr(eval_component.EvalComponent._log_failure_event_exception, "__wrapped__",
-                       eval_component.EvalComponent._log_failure_event_exception)
+    for name in ("_log_failure_event_exception", "_log_exception"):
+        current = getattr(eval_component.EvalComponent, name)
+        original = getattr(current, "__wrapped__", current)
 
-    @functools.wraps(original)
-    def _log_failure_event_exception(self, failure_event_exception):
-        if eval_component.LOG.isEnabledFor(logging.DEBUG):
-            original(self, failure_event_exception)
+        def quiet(self, *args, _original=original, **kwargs):
+            if eval_component.LOG.isEnabledFor(logging.DEBUG):
+                _original(self, *args, **kwargs)
 
-    eval_component.EvalComponent._log_failure_event_exception = _log_failure_event_exception
+        setattr(eval_component.EvalComponent, name, functools.wraps(original)(quiet))
+
+
+def _lighten_express_history() -> None:
+    """Express executions keep no history anyone can read (AWS has no GetExecutionHistory for them,
+    and ours log nothing): their state-entered/exited events skip serialising the state's data,
+    which deep-copied and JSON-encoded the whole document twice per state."""
+    from moto.stepfunctions.parser.api import (
+        HistoryEventExecutionDataDetails, StateEnteredEventDetails, StateExitedEventDetails, StateMachineType,
+    )
+    from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+
+    def unread(env) -> bool:
+        return env.execution_type == StateMachineType.EXPRESS and env.cloud_watch_logging_session is None
+
+    entered = getattr(CommonStateField._get_state_entered_event_details, "__wrapped__",
+                      CommonStateField._get_state_entered_event_details)
+    exited = getattr(CommonStateField._get_state_exited_event_details, "__wrapped__",
+                     CommonStateField._get_state_exited_event_details)
+
+    @functools.wraps(entered)
+    def _get_state_entered_event_details(self, env):
+        if not unread(env):
+            return entered(self, env)
+        return StateEnteredEventDetails(name=self.name, inputDetails=HistoryEventExecutionDataDetails(truncated=False))
+
+    @functools.wraps(exited)
+    def _get_state_exited_event_details(self, env):
+        if not unread(env):
+            return exited(self, env)
+        env.variable_store.reset_tracing()
+        return StateExitedEventDetails(name=self.name, outputDetails=HistoryEventExecutionDataDetails(truncated=False))
+
+    CommonStateField._get_state_entered_event_details = _get_state_entered_event_details
+    CommonStateField._get_state_exited_event_details = _get_state_exited_event_details
 
 
 def _install_jsonpath_cache() -> None:
@@ -117,22 +157,21 @@ def _install_jsonpath_cache() -> None:
 
 
 def _install_client_cache(port: int, app: Callable | None) -> None:
-    import boto3
-    from botocore.config import Config
-
     import moto.stepfunctions.parser.asl.utils.boto_client as boto_client
+
+    from localcloud import clients
+    from localcloud.stepfunctions import direct as stepfunctions_direct
 
     session = InProcessSession(app) if app is not None else None
 
     @functools.lru_cache(maxsize=64)
     def _client(region: str, service: str):
-        client = boto3.client(service, region_name=region, endpoint_url=f"http://127.0.0.1:{port}",
-                              aws_access_key_id="test", aws_secret_access_key="test",
-                              config=Config(parameter_validation=False, retries={"total_max_attempts": 1},
-                                            connect_timeout=60, read_timeout=900, max_pool_connections=32))
+        client = clients.client(service, f"http://127.0.0.1:{port}", region, parameter_validation=False,
+                                retries={"total_max_attempts": 1}, connect_timeout=60, read_timeout=900,
+                                max_pool_connections=32)
         if session is not None:
             client._endpoint.http_session = session  # botocore's one seam for the transport
-        return client
+        return stepfunctions_direct.wrap(service, client, app, region)
 
     def boto_client_for(region: str, service: str, state_credentials: object = None):
         return _client(region, service)
@@ -148,7 +187,13 @@ def _install_client_cache(port: int, app: Callable | None) -> None:
 
 _PROGRAMS: dict[str, Any] = {}
 _PROGRAMS_LOCK = threading.Lock()
+_PARSED = [0]
 MAX_PROGRAMS = 256
+
+
+def programs_parsed() -> int:
+    """How many definitions were parsed since start (each once while it stays cached)."""
+    return _PARSED[0]
 
 
 def program_for(definition: str) -> Any:
@@ -161,6 +206,7 @@ def program_for(definition: str) -> Any:
     program = AmazonStateLanguageParser.parse(definition)[0]
     _fix_heap_keys(program)
     with _PROGRAMS_LOCK:
+        _PARSED[0] += 1
         if len(_PROGRAMS) >= MAX_PROGRAMS:
             _PROGRAMS.pop(next(iter(_PROGRAMS)))
         return _PROGRAMS.setdefault(definition, program)
