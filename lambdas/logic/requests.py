@@ -63,12 +63,14 @@ def parse_body(body: str | None, is_base64: bool, max_bytes: int) -> dict:
 
 
 def _field_value(field: dict, value: Any) -> Any:
+    """A metadata value as the model takes it. As in Personalize, a categorical value the model has not
+    seen (a new postal code) counts as missing, and a number beyond the training range as the nearest
+    range: neither is an error."""
     name, kind = field["name"], field.get("type")
     where = f"metadata.{name}"
     if kind == "categorical":
-        allowed = [str(v) for v in field.get("values") or []]
-        if not isinstance(value, str) or value not in allowed:
-            raise Unprocessable(f"{name} must be one of {', '.join(allowed)}; you sent {_shown(value)}", where)
+        if not isinstance(value, str):
+            raise Unprocessable(f"{name} takes text; you sent {_shown(value)}", where)
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise Unprocessable(f"{name} must be a number; you sent {_shown(value)}", where)
@@ -76,11 +78,6 @@ def _field_value(field: dict, value: Any) -> Any:
         if float(value) != int(value):
             raise Unprocessable(f"{name} must be a whole number; you sent {_shown(value)}", where)
         value = int(value)
-    low, high = field.get("minimum"), field.get("maximum")
-    if (low is not None and value < low) or (high is not None and value > high):
-        span = f"between {low:g} and {high:g}" if low is not None and high is not None else (
-            f"at least {low:g}" if low is not None else f"at most {high:g}")
-        raise Unprocessable(f"{name} must be {span}; you sent {_shown(value)}", where)
     return value
 
 
