@@ -3,17 +3,59 @@ variable "name" {
   type        = string
 }
 
-variable "target" {
-  description = "local: an S3 website bucket served by the local cloud; aws: a private bucket behind CloudFront (HTTPS, origin access control)."
-  type        = string
+variable "cdn" {
+  description = "Serve the site through CloudFront from a private bucket (true), or as an S3 website (false: what the local cloud serves)."
+  type        = bool
+}
 
-  validation {
-    condition     = contains(["local", "aws"], var.target)
-    error_message = "Set target to \"local\" or \"aws\"."
+variable "api_domain" {
+  description = "Host name of the API's stage (ID.execute-api.REGION.amazonaws.com); CloudFront forwards /<api_stage>/* to it (cdn only)."
+  type        = string
+  default     = ""
+}
+
+variable "api_stage" {
+  description = "Stage name: the first path segment CloudFront forwards to the API (cdn only)."
+  type        = string
+  default     = "v1"
+}
+
+variable "site_domain" {
+  description = "Custom domain of the site (cdn only); empty: CloudFront's own *.cloudfront.net name."
+  type        = string
+  default     = ""
+}
+
+variable "site_certificate_arn" {
+  description = "ACM certificate (in us-east-1) for site_domain; required with it."
+  type        = string
+  default     = ""
+}
+
+variable "price_class" {
+  description = "CloudFront price class (edge locations used)."
+  type        = string
+  default     = "PriceClass_100"
+}
+
+variable "content_security_policy" {
+  description = "Content-Security-Policy directives (name -> sources) CloudFront adds to every answer."
+  type        = map(string)
+  default = {
+    "default-src"     = "'self'"
+    "script-src"      = "'self'"
+    "style-src"       = "'self'"
+    "img-src"         = "'self' data:"
+    "connect-src"     = "'self'"
+    "object-src"      = "'none'"
+    "base-uri"        = "'self'"
+    "form-action"     = "'self'"
+    "frame-ancestors" = "'none'"
   }
 }
 
-variable "local_endpoint" {
-  description = "Base URL of the local cloud (target = local)."
-  type        = string
+variable "require_tls" {
+  description = "Deny every request to the site bucket that does not use TLS (with cdn; false only where the endpoint speaks plain HTTP)."
+  type        = bool
+  default     = true
 }
