@@ -32,6 +32,7 @@ resource "aws_cloudfront_response_headers_policy" "this" {
     strict_transport_security {
       access_control_max_age_sec = 63072000
       include_subdomains         = true
+      preload                    = true
       override                   = true
     }
     content_type_options {

@@ -95,6 +95,7 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_sfn_state_machine" "this" {
+  #checkov:skip=CKV_AWS_285:Executions are logged at log_level (ERROR by default) without execution data: requests carry customer details that stay out of logs.
   name       = "${var.name}-recommendation"
   type       = "EXPRESS"
   role_arn   = aws_iam_role.this.arn
