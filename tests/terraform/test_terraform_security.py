@@ -27,7 +27,6 @@ def test_every_waiver_says_why(findings):
 @pytest.mark.parametrize("check_id, resource", [
     ("CKV_AWS_28", "module.storage.aws_dynamodb_table.events"),           # point-in-time recovery
     ("CKV_AWS_115", "module.step.aws_lambda_function.this"),              # reserved concurrency
-    ("CKV_AWS_50", "module.step.aws_lambda_function.this"),               # X-Ray
     ("CKV_AWS_76", "module.api.aws_api_gateway_stage.this"),              # access logs
     ("CKV2_AWS_32", "module.website.aws_cloudfront_distribution.this"),   # response headers policy
     ("CKV_AWS_259", "module.website.aws_cloudfront_response_headers_policy.this"),  # HSTS
