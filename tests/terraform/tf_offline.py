@@ -60,10 +60,23 @@ class Workdir:
         return subprocess.run(["terraform", f"-chdir={self.config}", *args], env=env, capture_output=True,
                               text=True, timeout=180)
 
+    def console(self, expression: str) -> str:
+        """The value of ``expression`` (e.g. a local) in the AWS target's configuration, as printed."""
+        env = dict(self.env, TF_WORKSPACE="aws")
+        done = subprocess.run(["terraform", f"-chdir={self.config}", "console", *_console_flags(self)], env=env,
+                              input=expression + "\n", capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+        value = done.stdout.strip()
+        return value[1:-1].encode().decode("unicode_escape") if value.startswith('"') else value
+
     def plan(self, *variables: str, workspace: str = "aws") -> subprocess.CompletedProcess:
         flags = [f"-var={v}" for v in (f"lambda_zip={self.package}", f"model_dir={self.model}", *variables)]
         return self.run("plan", "-input=false", "-refresh=false", "-no-color", "-out=plan.bin", *flags,
                         workspace=workspace)
+
+
+def _console_flags(workdir) -> list[str]:
+    return [f"-var=lambda_zip={workdir.package}", f"-var=model_dir={workdir.model}", "-var=target=aws"]
 
 
 def resources(plan: dict) -> list[dict]:
