@@ -137,8 +137,11 @@ def deploy(target: str = "local", state_root: Path = STATE_ROOT, model_dir: Path
                                   "fix the data (`invoke data` regenerates it) and deploy again") from None
     with steps(f"build the Lambda package ({runtime})"):
         package = lambda_zip.build(runtime)
-    variables = {"lambda_zip": str(package["path"]), "lambda_runtime": runtime, "model_dir": str(Path(model_dir).resolve()),
-                 "region": region, "local_endpoint": endpoint}
+    # Only what differs from Terraform's defaults is passed, so a hand-run `terraform apply` with the
+    # defaults and this deploy describe the same stack (and either one after the other changes nothing).
+    variables = {"region": region, "local_endpoint": endpoint,
+                 "lambda_runtime": runtime if runtime != lambda_zip.DEFAULT_RUNTIME else None,
+                 "model_dir": str(Path(model_dir).resolve()) if Path(model_dir) != DEFAULT_MODEL else None}
     with steps("terraform init"):
         stack.init()
     with steps(f"terraform apply ({target}{', ' + region if region else ''})"):

@@ -22,7 +22,8 @@ from python_terraform import IsFlagged, Terraform
 from devtasks.paths import BUILD, ROOT
 
 CONFIG_DIR = ROOT / "terraform"
-STATE_ROOT = BUILD / "terraform"
+# Where the states live (RECOMMENDER_STATE_ROOT moves them, e.g. for a test's private stack).
+STATE_ROOT = Path(os.environ.get("RECOMMENDER_STATE_ROOT") or BUILD / "terraform")
 TARGETS = ("local", "aws")
 # On the local cloud a provider retrying a failing call forever must not hang a deploy. On AWS
 # nothing is cut short: a first CloudFront distribution alone can take longer than any fixed
