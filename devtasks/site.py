@@ -109,19 +109,3 @@ def invalidate(cloudfront, distribution_id: str, changes: dict) -> str | None:
     answer = cloudfront.create_invalidation(DistributionId=distribution_id, InvalidationBatch={
         "Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": reference})
     return answer["Invalidation"]["Id"]
-
-
-def empty_bucket(s3, bucket: str) -> int:
-    """Delete every object version and delete marker in ``bucket``; returns how many."""
-    removed = 0
-    try:
-        pages = list(s3.get_paginator("list_object_versions").paginate(Bucket=bucket))
-    except s3.exceptions.NoSuchBucket:
-        return 0
-    for page in pages:
-        doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                  for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
-        for start in range(0, len(doomed), 1000):
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start:start + 1000]})
-        removed += len(doomed)
-    return removed

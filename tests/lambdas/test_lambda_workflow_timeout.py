@@ -29,7 +29,6 @@ def slow_endpoint(monkeypatch):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_address[1]}")
     monkeypatch.setenv("AWS_DISABLE_HOST_PREFIX_INJECTION", "true")
-    monkeypatch.setattr(aws, "WORKFLOW_READ_TIMEOUT_S", 0.3)
     SlowStepFunctions.calls.clear()
     aws.client.cache_clear()
     yield

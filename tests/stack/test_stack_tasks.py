@@ -57,15 +57,6 @@ def test_sync_sets_content_types_skips_unchanged_and_deletes_stale(bucket, tmp_p
     assert again == {"uploaded": [], "unchanged": 2, "deleted": []}
 
 
-def test_empty_bucket_removes_every_version(bucket):
-    bucket.put_bucket_versioning(Bucket="site", VersioningConfiguration={"Status": "Enabled"})
-    for body in (b"1", b"2"):
-        bucket.put_object(Bucket="site", Key="model.npz", Body=body)
-    bucket.delete_object(Bucket="site", Key="model.npz")
-    assert site.empty_bucket(bucket, "site") == 3
-    assert "Versions" not in bucket.list_object_versions(Bucket="site")
-
-
 def test_every_site_object_is_uploaded_with_its_cache_control(bucket, tmp_path):
     (tmp_path / "js").mkdir()
     for name in ("index.html", "js/app.js", "css.css", "logo.svg"):
