@@ -66,7 +66,6 @@ def test_a_new_model_is_uploaded_before_the_functions_point_at_it(deployed_stack
         env = functions.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
         assert env["MODEL_PREFIX"] == new.outputs["model_prefix"]
     assert _answers(new.api_url)
-    deployed_stack.deploy()  # back to the default model for what follows
 
 
 def test_deploy_notices_a_restarted_local_cloud_and_applies_again(deployed_stack):
