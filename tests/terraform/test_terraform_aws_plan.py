@@ -49,8 +49,10 @@ def test_every_answer_carries_csp_hsts_nosniff_and_no_framing(aws_plan):
     headers = one(aws_plan, "aws_cloudfront_response_headers_policy")["security_headers_config"][0]
     csp = headers["content_security_policy"][0]["content_security_policy"]
     directives = dict(part.split(" ", 1) for part in csp.split("; "))
-    assert directives["connect-src"] == "'self'" and directives["script-src"] == "'self'"
-    assert directives["frame-ancestors"] == "'none'" and directives["default-src"] == "'self'"
+    assert directives["connect-src"] == "'self'" and directives["script-src"] == "'self'"  # the API is 'self'
+    assert directives["frame-ancestors"] == "'none'" and directives["default-src"] == "'none'"
+    shared = json.loads((ROOT / "terraform" / "modules" / "website" / "security_headers.json").read_text())
+    assert csp == shared["content_security_policy"].replace(" {api_origin}", "")  # one source with the local site
     assert headers["strict_transport_security"][0]["access_control_max_age_sec"] >= 31536000
     assert headers["content_type_options"][0]["override"] is True
     assert headers["frame_options"][0]["frame_option"] == "DENY"

@@ -29,7 +29,6 @@ def test_every_waiver_says_why(findings):
     ("CKV_AWS_115", "module.step.aws_lambda_function.this"),              # reserved concurrency
     ("CKV_AWS_76", "module.api.aws_api_gateway_stage.this"),              # access logs
     ("CKV2_AWS_32", "module.website.aws_cloudfront_distribution.this"),   # response headers policy
-    ("CKV_AWS_259", "module.website.aws_cloudfront_response_headers_policy.this"),  # HSTS
     ("CKV2_AWS_61", "module.storage.aws_s3_bucket.models"),              # lifecycle for old versions
 ])
 def test_the_fixes_pass_rather_than_being_waived(findings, check_id, resource):

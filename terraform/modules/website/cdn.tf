@@ -3,11 +3,14 @@
 
 locals {
   custom_domain = var.site_domain != ""
+  # The site's security headers, shared with the local cloud's website route (localcloud/website.py).
+  # The API is on the site's own origin here ('self'), so {api_origin} names nothing more.
+  headers = jsondecode(file("${path.module}/security_headers.json"))
+  csp     = trimspace(replace(replace(local.headers.content_security_policy, "{api_origin}", ""), " ;", ";"))
   # Managed policies (ids are the same in every account).
-  caching_optimized               = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-  caching_disabled                = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-  all_viewer_except_host_header   = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-  content_security_policy_default = join("; ", [for directive, sources in var.content_security_policy : "${directive} ${sources}"])
+  caching_optimized             = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  caching_disabled              = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+  all_viewer_except_host_header = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 }
 
 resource "aws_cloudfront_origin_access_control" "this" {
@@ -20,30 +23,31 @@ resource "aws_cloudfront_origin_access_control" "this" {
 }
 
 resource "aws_cloudfront_response_headers_policy" "this" {
+  #checkov:skip=CKV_AWS_259:HSTS is sent for two years with subdomains; "preload" stays off (security_headers.json): joining browsers' preload list is the domain owner's decision.
   count   = var.cdn ? 1 : 0
   name    = "${var.name}-site"
-  comment = "CSP (own origin only), HSTS, nosniff, no framing"
+  comment = "security_headers.json: CSP (own origin only), HSTS, nosniff, no framing"
 
   security_headers_config {
     content_security_policy {
-      content_security_policy = local.content_security_policy_default
+      content_security_policy = local.csp
       override                = true
     }
     strict_transport_security {
-      access_control_max_age_sec = 63072000
-      include_subdomains         = true
-      preload                    = true
+      access_control_max_age_sec = local.headers.strict_transport_security.max_age_seconds
+      include_subdomains         = local.headers.strict_transport_security.include_subdomains
+      preload                    = local.headers.strict_transport_security.preload
       override                   = true
     }
     content_type_options {
-      override = true
+      override = true # X-Content-Type-Options: nosniff
     }
     frame_options {
-      frame_option = "DENY"
+      frame_option = local.headers.frame_options
       override     = true
     }
     referrer_policy {
-      referrer_policy = "strict-origin-when-cross-origin"
+      referrer_policy = local.headers.referrer_policy
       override        = true
     }
   }

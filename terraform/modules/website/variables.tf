@@ -38,22 +38,6 @@ variable "price_class" {
   default     = "PriceClass_100"
 }
 
-variable "content_security_policy" {
-  description = "Content-Security-Policy directives (name -> sources) CloudFront adds to every answer."
-  type        = map(string)
-  default = {
-    "default-src"     = "'self'"
-    "script-src"      = "'self'"
-    "style-src"       = "'self'"
-    "img-src"         = "'self' data:"
-    "connect-src"     = "'self'"
-    "object-src"      = "'none'"
-    "base-uri"        = "'self'"
-    "form-action"     = "'self'"
-    "frame-ancestors" = "'none'"
-  }
-}
-
 variable "require_tls" {
   description = "Deny every request to the site bucket that does not use TLS (with cdn; false only where the endpoint speaks plain HTTP)."
   type        = bool
