@@ -94,7 +94,8 @@ def test_after_a_restart_an_interrupted_deploy_converges_when_run_again(deployed
     assert "interrupt received" in text and "stopped cleanly" in text and "Run `invoke deploy`" in text, err[-2000:]
     assert "Error acquiring the state lock" not in _log(deployed_stack)
     again = deployed_stack.deploy()
-    assert again.changes["terraform"]["added"] >= 1 and again.changes["terraform"]["destroyed"] == 0
+    # what was being created at the interrupt is tainted and replaced; the rest is only completed
+    assert again.changes["terraform"]["added"] >= 1
     assert _answers(again.api_url)
 
 
