@@ -187,9 +187,9 @@ def _emulator_pid(root: Path) -> int | None:
 
 
 def _lambda(endpoint: str):
-    from devtasks.stack_deploy import boto3_client
+    import localcloud
 
-    return boto3_client("lambda", endpoint)
+    return localcloud.client("lambda", endpoint)
 
 
 if __name__ == "__main__":

@@ -36,10 +36,11 @@ def _write_record(stack, record: dict) -> None:
     record_path(stack).write_text(json.dumps(record, indent=2) + "\n")
 
 
-def _resources(stack, endpoint: str | None, steps, prefix: str) -> Resources:
-    from devtasks.stack_deploy import boto3_client
+def _resources(stack, endpoint: str | None, steps, prefix: str, region: str | None) -> Resources:
+    from devtasks.clients import client
 
-    return Resources(lambda service: boto3_client(service, endpoint), Names(prefix), steps,
+    region = region or (stack.outputs().get("region") if stack.has_resources() else None) or "us-east-1"
+    return Resources(lambda service: client(service, region, endpoint), Names(prefix), steps,
                      poll_s=0.5 if stack.target == "local" else 30.0, say=steps.console.print)
 
 
@@ -67,7 +68,7 @@ def prepare(stack, variables: dict, endpoint: str | None, steps, backend: str | 
             outputs = stack.apply({**variables, "recommender_backend": backend}, targets=("module.personalize",))
     setup = outputs["personalize"]
     folder = Path(data) if data else Path(record.get("data") or DATA / "train")
-    created = _resources(stack, endpoint, steps, setup["names_prefix"]).ensure(
+    created = _resources(stack, endpoint, steps, setup["names_prefix"], outputs.get("region")).ensure(
         folder, setup["data_bucket"], setup["role_arn"], on_aws=stack.target == "aws")
     _write_record(stack, {"backend": backend, "names_prefix": setup["names_prefix"], "data": str(folder),
                           "resources": created})
@@ -77,13 +78,13 @@ def prepare(stack, variables: dict, endpoint: str | None, steps, backend: str | 
             "personalize_filter_arn": created["filter_arn"]}
 
 
-def teardown(stack, endpoint: str | None, steps) -> list[str]:
+def teardown(stack, endpoint: str | None, steps, region: str | None = None) -> list[str]:
     """Delete the stack's Personalize resources in the service's order; says and returns what it removed."""
     record = read_record(stack)
     prefix = record.get("names_prefix")
     if not prefix:
         return []
-    removed = _resources(stack, endpoint, steps, prefix).remove()
+    removed = _resources(stack, endpoint, steps, prefix, region).remove()
     _write_record(stack, {"backend": record.get("backend", "builtin"), "data": record.get("data")})
     if removed:
         steps.console.print("removed from Amazon Personalize: " + ", ".join(removed))

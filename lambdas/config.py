@@ -16,8 +16,18 @@ class ConfigError(RuntimeError):
 class Settings:
     """What every function needs to know about the deployed stack.
 
-    Attributes mirror the environment variables Terraform sets
-    (terraform/modules/functions/main.tf).
+    Attributes mirror the environment variables Terraform sets (terraform/main.tf,
+    ``local.environment``):
+
+    results_table, events_table : DynamoDB tables of stored results and of events.
+    models_bucket, model_prefix : where the model artifact is; the prefix is content-addressed
+        (``models/<hash>/``), so a new model is a new prefix.
+    cors_origin : another origin allowed to call the API ("" when the site shares the API's origin).
+    result_ttl_days : days a stored result stays retrievable.
+    recommender_backend : "builtin" or "personalize".
+    state_machine_arn : the workflow the api function starts synchronously (api function only).
+    max_body_bytes : the largest request body accepted.
+    model_dir : where the artifact is downloaded (under /tmp on Lambda).
     """
 
     results_table: str

@@ -56,15 +56,22 @@ class DeployedStack:
                 else:
                     os.environ[key] = value
 
-    def deploy(self):
+    def env(self) -> dict:
+        """Environment for a subprocess that works on this stack (local cloud, Terraform state)."""
+        return dict(os.environ, LOCALCLOUD_STATE_DIR=str(self.root / "localcloud"), LOCALCLOUD_PORT=str(self.port),
+                    RECOMMENDER_STATE_ROOT=str(self.root / "terraform"))
+
+    def deploy(self, model_dir=None):
         """Deploy (or re-deploy) to this stack's local cloud; returns the Deployment."""
         from rich.console import Console
 
+        from devtasks.paths import DEFAULT_MODEL
         from devtasks.stack_deploy import deploy
 
         with self._cloud_env():
             self.deployment = deploy("local", state_root=self.root / "terraform", site_dir=self.root / "site",
-                                     port=self.port, console=Console(file=self.log, width=120), backend=self.backend,
+                                     port=self.port, console=Console(file=self.log, width=120),
+                                     model_dir=model_dir or DEFAULT_MODEL, backend=self.backend,
                                      personalize_data=self.personalize_data)
         self.destroyed = False
         return self.deployment
@@ -112,9 +119,9 @@ class DeployedStack:
 
     def client(self, service: str):
         """A boto3 client for the stack's local cloud."""
-        from devtasks.stack_deploy import boto3_client
+        from devtasks.clients import client
 
-        return boto3_client(service, self.endpoint)
+        return client(service, "us-east-1", self.endpoint)
 
 
 def _up(stack: DeployedStack):
