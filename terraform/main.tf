@@ -129,7 +129,6 @@ module "personalize" {
   source            = "./modules/personalize"
   count             = local.uses_personalize ? 1 : 0
   name              = local.name
-  force_destroy     = local.is_local
   function_role     = module.step["recommend"].role_name
   campaign_arn      = var.personalize_campaign_arn
   filter_arn        = var.personalize_filter_arn

@@ -15,7 +15,7 @@ locals {
 
 resource "aws_s3_bucket" "data" {
   bucket_prefix = "${var.name}-personalize-"
-  force_destroy = var.force_destroy
+  force_destroy = true # it holds copies of the imported CSVs only: `terraform destroy` removes them too
 }
 
 resource "aws_s3_bucket_public_access_block" "data" {

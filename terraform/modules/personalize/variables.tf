@@ -3,12 +3,6 @@ variable "name" {
   type        = string
 }
 
-variable "force_destroy" {
-  description = "Let `terraform destroy` delete the data bucket with its objects (the local target)."
-  type        = bool
-  default     = false
-}
-
 variable "function_role" {
   description = "Name of the recommend function's IAM role, which gets the Personalize runtime permissions."
   type        = string
