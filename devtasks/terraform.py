@@ -119,17 +119,26 @@ class Stack:
         return code, out.text, err.text
 
     def _wait(self, process: subprocess.Popen, what: str):
-        """The exit code; "interrupted" after a Ctrl-C, "timeout" when the local target's limit passed."""
+        """The exit code; "interrupted" after a Ctrl-C, "timeout" when the local target's limit passed.
+
+        A first Ctrl-C lets Terraform finish: an interrupted provider can leave a resource it was
+        creating outside the state (the next apply then fails with "already exists"). A second one
+        passes the interrupt on (Terraform stops scheduling, finishes the calls in flight, saves the
+        state); after that we only wait.
+        """
         deadline = time.monotonic() + LOCAL_TIMEOUT_S if self.target == "local" else None
         asked_to_stop = None
         while True:
             try:
                 code = process.wait(timeout=1.0)
-                return "interrupted" if asked_to_stop == "interrupt" and code else code
+                return "interrupted" if asked_to_stop in ("finish", "interrupt") and code in (0, 1) else code
             except subprocess.TimeoutExpired:
                 pass
             except KeyboardInterrupt:
                 if asked_to_stop is None:
+                    asked_to_stop = "finish"
+                    print(self._finishing_message(what), file=sys.stderr, flush=True)
+                elif asked_to_stop == "finish":
                     asked_to_stop = "interrupt"
                     process.send_signal(signal.SIGINT)
                     print(self._stopping_message(what), file=sys.stderr, flush=True)
@@ -148,17 +157,22 @@ class Stack:
                 process.wait()
                 return "timeout"
 
+    def _finishing_message(self, what: str) -> str:
+        slow = " (on AWS a CloudFront change can keep it busy for many minutes)" if self.target == "aws" else ""
+        return (f"\ninterrupt received: letting terraform {what} finish so the state records everything it "
+                f"creates{slow}, then stopping. Ctrl-C again stops Terraform sooner, at the risk of a resource "
+                f"being created outside the state. Progress: {self.log}")
+
     def _stopping_message(self, what: str) -> str:
         where = "AWS" if self.target == "aws" else "the local cloud"
-        slow = " (on AWS a CloudFront change can keep it busy for many minutes)" if self.target == "aws" else ""
-        return (f"\ninterrupt received: Terraform is finishing the {where} calls already under way and saving "
-                f"the state{slow}; waiting for it to stop. Progress: {self.log}")
+        return (f"\nsecond interrupt: Terraform is finishing the {where} calls already under way and saving "
+                f"the state; waiting for it to stop. Progress: {self.log}")
 
     def _interrupted_message(self, what: str) -> str:
         again = "invoke deploy" if what == "apply" else f"invoke {what}"
         if self.target == "aws":
             again += " --target aws"
-        return (f"terraform {what} was interrupted and stopped cleanly; the state records everything it created. "
+        return (f"interrupted: terraform {what} stopped cleanly and the state records everything it created. "
                 f"Run `{again}` to finish.")
 
     def _run(self, what: str, *args, workspace: bool = True, **kwargs) -> str:
