@@ -129,6 +129,7 @@ module "personalize" {
   source            = "./modules/personalize"
   count             = local.uses_personalize ? 1 : 0
   name              = local.name
+  require_tls       = local.require_tls
   function_role     = module.step["recommend"].role_name
   campaign_arn      = var.personalize_campaign_arn
   filter_arn        = var.personalize_filter_arn

@@ -4,6 +4,7 @@
 # function's permissions on the campaign, filter, users dataset and event tracker that
 # `invoke deploy --backend personalize` creates with boto3 (devtasks/personalize.py).
 
+data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 locals {
@@ -14,6 +15,12 @@ locals {
 }
 
 resource "aws_s3_bucket" "data" {
+  #checkov:skip=CKV_AWS_18:Only Amazon Personalize's import jobs read the bucket (CloudTrail records its API calls); server access logs would need a second bucket for copies of data/.
+  #checkov:skip=CKV_AWS_144:It holds copies of the CSVs `invoke deploy` uploads before each import; a replica in a second region would cost more than uploading them again.
+  #checkov:skip=CKV_AWS_145:SSE-S3 (AES256) encrypts it at rest; a customer managed KMS key would also need a key policy for Personalize, cost and upkeep for copies of files the user holds.
+  #checkov:skip=CKV_AWS_21:Every deploy uploads the current CSVs again; older versions have no use, and the bucket is deleted with the stack.
+  #checkov:skip=CKV2_AWS_61:Objects live as long as the stack (imports may run again); `invoke destroy` deletes them with the bucket.
+  #checkov:skip=CKV2_AWS_62:Nothing reacts to uploads: `invoke deploy` starts the import jobs itself.
   bucket_prefix = "${var.name}-personalize-"
   force_destroy = true # it holds copies of the imported CSVs only: `terraform destroy` removes them too
 }
@@ -51,6 +58,26 @@ data "aws_iam_policy_document" "bucket" {
       values   = [local.account]
     }
   }
+
+  dynamic "statement" {
+    # The local cloud speaks plain HTTP (and enforces the deny): there, no TLS-only statement.
+    for_each = var.require_tls ? [1] : []
+    content {
+      sid       = "DenyWithoutTLS"
+      effect    = "Deny"
+      actions   = ["s3:*"]
+      resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "Bool"
+        variable = "aws:SecureTransport"
+        values   = ["false"]
+      }
+    }
+  }
 }
 
 resource "aws_s3_bucket_policy" "data" {
@@ -66,6 +93,11 @@ data "aws_iam_policy_document" "assume" {
     principals {
       type        = "Service"
       identifiers = ["personalize.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }

@@ -3,6 +3,12 @@ variable "name" {
   type        = string
 }
 
+variable "require_tls" {
+  description = "Deny requests to the data bucket without TLS (AWS; the local cloud speaks plain HTTP)."
+  type        = bool
+  default     = true
+}
+
 variable "function_role" {
   description = "Name of the recommend function's IAM role, which gets the Personalize runtime permissions."
   type        = string
