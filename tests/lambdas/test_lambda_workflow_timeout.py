@@ -4,9 +4,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from botocore.exceptions import ReadTimeoutError
-
 from lambdas.dal import aws, workflow
+from lambdas.errors import StepTimeout
 
 
 class SlowStepFunctions(BaseHTTPRequestHandler):
@@ -40,7 +39,7 @@ def test_a_workflow_slower_than_the_wait_is_started_exactly_once(slow_endpoint, 
     from botocore.config import Config
 
     monkeypatch.setitem(aws._CONFIG, "stepfunctions", aws._CONFIG["stepfunctions"].merge(Config(read_timeout=0.3)))
-    with pytest.raises(ReadTimeoutError):
+    with pytest.raises(StepTimeout):
         workflow.run(aws.client("stepfunctions"), "arn:aws:states:us-east-1:123456789012:stateMachine:x", "a" * 32, {})
     time.sleep(1.0)
     assert SlowStepFunctions.calls == ["AWSStepFunctions.StartSyncExecution"]

@@ -28,10 +28,14 @@ def _documents(plan) -> dict[str, dict]:
 
 def test_only_personalize_may_read_the_data_bucket_which_stays_private(plan):
     bucket = _documents(plan)["module.personalize[0].data.aws_iam_policy_document.bucket"]
-    [statement] = bucket["statement"]
+    by_sid = {s["sid"]: s for s in bucket["statement"]}
+    assert sorted(by_sid) == ["DenyWithoutTLS", "PersonalizeReadsImports"]
+    statement = by_sid["PersonalizeReadsImports"]
     assert statement["principals"] == [{"identifiers": ["personalize.amazonaws.com"], "type": "Service"}]
     assert sorted(statement["actions"]) == ["s3:GetObject", "s3:ListBucket"]
     assert statement["condition"][0]["variable"] == "aws:SourceAccount"
+    deny = by_sid["DenyWithoutTLS"]
+    assert deny["effect"] == "Deny" and deny["condition"][0]["variable"] == "aws:SecureTransport"
     blocks = [r for r in resources(plan) if r["type"] == "aws_s3_bucket_public_access_block"
               and r["address"].startswith("module.personalize")]
     assert blocks and all(blocks[0]["values"][k] for k in ("block_public_acls", "restrict_public_buckets"))
