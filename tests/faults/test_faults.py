@@ -106,7 +106,10 @@ def test_the_local_cloud_killed_mid_use_leaves_nothing_half_stored_and_a_redeplo
     stop.set()
     worker.join(60)
     assert not worker.is_alive(), "a request hung after the local cloud stopped"
-    assert outcomes and all(o == 200 or isinstance(o, str) for o in outcomes), outcomes
+    # Answered whole, cut off (a connection error), 5xx from a request the dying emulator was serving,
+    # or, for a request sent after the restart, the empty emulator's 403/404: never a 4xx of the API's own.
+    allowed = {200, 403, 404, 502, 503, 504}
+    assert outcomes and all(o in allowed or isinstance(o, str) for o in outcomes), sorted(set(map(str, outcomes)))
     gone = requests.post(stack.api_url + "/recommendations", json={}, timeout=30)
     assert gone.status_code in (403, 404) and gone.json()["message"]  # the API is gone with the emulator
     stack.deploy()  # notices the restart and applies again
