@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pyarrow.fs as pafs
@@ -24,9 +25,10 @@ from recommender.training.spark.assemble import assemble, read_summary
 from recommender.training.spark.prepare import Prepared, locate, prepare, write_plan
 
 
-def solve_statistics(prepared: Prepared, output, hp: Hyperparameters, statistics_dir=None) -> Model:
+def solve_statistics(prepared: Prepared, output, hp: Hyperparameters, statistics_dir=None, timings=None) -> Model:
     """Assemble the job's output folder into statistics (saved into ``statistics_dir`` if given) and solve."""
     stats = assemble(output, prepared.spec)
+    started = time.perf_counter()
     if stats.item_users.sum() == 0:
         kept = " after the event filter" if prepared.catalogue.events != EventFilter() else ""
         raise ValueError(f"the dataset has no interactions{kept}: nothing to train on")
@@ -36,6 +38,8 @@ def solve_statistics(prepared: Prepared, output, hp: Hyperparameters, statistics
     model = solve(stats, prepared.space, prepared.catalogue, hp)
     model.manifest["fields"] = prepared.report
     model.manifest["statistics_engine"] = "spark"
+    if timings is not None:
+        timings["solve"] = time.perf_counter() - started
     return model
 
 
@@ -51,9 +55,11 @@ def local_interactions(path, table: dict, scratch: Path) -> str:
 
 
 def train_spark(path, hp: Hyperparameters | None = None, events: EventFilter | None = None,
-                master: str = "local[2]", memory: str = "4g", statistics_dir=None, log=print, spark=None) -> Model:
+                master: str = "local[2]", memory: str = "4g", statistics_dir=None, log=print, spark=None,
+                timings: dict | None = None) -> Model:
     """Fit a Model from a Personalize folder with the statistics computed by Spark in local mode
-    (``spark``: an existing session to use and leave running, else one is started and stopped).
+    (``spark``: an existing session to use and leave running, else one is started and stopped;
+    ``timings`` gets the seconds of "statistics" (prepare, Spark job, assemble) and "solve").
 
     Raises
     ------
@@ -69,6 +75,7 @@ def train_spark(path, hp: Hyperparameters | None = None, events: EventFilter | N
 
     hp = hp or Hyperparameters()
     log = log or (lambda message: None)
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="spark-train-") as tmp:
         scratch = Path(tmp)
         log("reading Users and Items, fitting the encoders")
@@ -85,4 +92,7 @@ def train_spark(path, hp: Hyperparameters | None = None, events: EventFilter | N
             if spark is None:
                 session.stop()
         log("solving")
-        return solve_statistics(prepared, scratch / "output", hp, statistics_dir)
+        timings = {} if timings is None else timings
+        model = solve_statistics(prepared, scratch / "output", hp, statistics_dir, timings)
+        timings["statistics"] = time.perf_counter() - started - timings["solve"]
+        return model
