@@ -9,7 +9,7 @@ retail catalogue of ``n_items``; about 8 items a user, so users = interactions /
 build/bench/data/scale-*/. Each engine then trains from the folder in a fresh process, as
 ``invoke train [--engine spark]`` does, and saves its artifact. Peak RAM: the process's maximum
 resident set; for Spark, the Python driver plus the JVM it starts (local mode runs the executors
-inside that JVM). Agreement: same item order, the largest difference over every weight array, and
+inside that JVM, whose high-water mark /proc reports). Agreement: same item order, the largest difference over every weight array, and
 the mean overlap of the two models' top 10 over 300 requests per mode.
 """
 from __future__ import annotations
@@ -48,6 +48,16 @@ def build(n_items: int, size: str) -> Path:
     return folder
 
 
+def jvm_peak_mb() -> float:
+    """Peak resident set of the JVM pyspark started (still running after the session stops)."""
+    from pyspark import SparkContext
+
+    for line in open(f"/proc/{SparkContext._gateway.proc.pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def run_one(engine: str, folder: str, out: str) -> dict:
     """Train as `invoke train [--engine spark]` does, timing the statistics and the solve apart."""
     from recommender.training.fit import Hyperparameters, feature_space, solve, statistics
@@ -71,7 +81,7 @@ def run_one(engine: str, folder: str, out: str) -> dict:
     seconds = time.perf_counter() - start
     model.save(out)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    jvm = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if engine == "spark" else 0.0
+    jvm = jvm_peak_mb() if engine == "spark" else 0.0
     m = model.manifest
     return {"engine": engine, "seconds": seconds, "statistics_s": timings["statistics"],
             "solve_s": seconds - timings["statistics"], "python_mb": own, "jvm_mb": jvm, "peak_mb": own + jvm,
