@@ -55,6 +55,9 @@ def _endpoint(target: str) -> str | None:
 
 def train_with_spark(data_dir: str, events, target: str, master: str, memory: str):
     """The model, its statistics computed by Spark here (local mode) or on EMR Serverless (aws)."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
     from recommender.training.spark.driver import train_spark
     from recommender.training.spark.job import JobError
     from recommender.training.spark.session import SparkUnavailable
@@ -67,6 +70,10 @@ def train_with_spark(data_dir: str, events, target: str, master: str, memory: st
         raise Exit(f"cannot start Spark: {exc}")
     except JobError as exc:
         raise Exit(f"cannot train: {exc}")
+    except (PySparkException, Py4JError) as exc:  # e.g. a malformed CSV row; Spark's own words, first line
+        reason = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise Exit(f"the Spark job failed: {reason[:500]}; check the Interactions table (or --memory if it ran "
+                   "out of memory)")
 
 
 def _train_on_emr(data_dir: str, events):

@@ -99,13 +99,29 @@ def test_large_catalogue_layout_keeps_each_items_top_partners(spark, tmp_path, m
     assert_same_model(local, ours)
 
 
-def test_interactions_naming_unknown_users_are_refused_with_what_to_fix(spark, tmp_path):
-    bank = generate_bank(n_train=200, n_test=0, seed=1).train
-    write_dataset(bank, tmp_path / "bank")
-    users = tmp_path / "bank" / "Users.csv"
+def _break_users(folder):
+    users = folder / "Users.csv"
     lines = users.read_text().splitlines()
     users.write_text("\n".join(line for line in lines if not line.startswith("U000007,")) + "\n")
-    with pytest.raises(JobError, match=r"1 user id\(s\) missing from Users \(e\.g\. 'U000007'\)"):
+
+
+def _break_interactions(folder):
+    interactions = folder / "Interactions.csv"
+    lines = interactions.read_text().splitlines()
+    lines[3] += ",1.5,extra"
+    interactions.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (_break_users, r"1 user id\(s\) missing from Users \(e\.g\. 'U000007'\); add them to Users"),
+    (_break_interactions, r"1 Interactions row\(s\) have more fields than the header \(e\.g\. a row of user "
+                          r"'U\d+'\); fix those rows"),
+])
+def test_bad_interactions_are_refused_with_what_to_fix(spark, tmp_path, damage, message):
+    bank = generate_bank(n_train=200, n_test=0, seed=1).train
+    write_dataset(bank, tmp_path / "bank")
+    damage(tmp_path / "bank")
+    with pytest.raises(JobError, match=message):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             train_spark(tmp_path / "bank", HP, spark=spark, log=None)

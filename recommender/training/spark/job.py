@@ -35,6 +35,7 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 USER, ITEM, FEATURES = "USER_ID", "ITEM_ID", "FEATURES"
+EXTRA = "EXTRA_FIELDS"
 
 
 class JobError(ValueError):
@@ -53,12 +54,16 @@ def read_plan(spark: SparkSession, uri: str) -> dict:
 
 
 def read_table(spark: SparkSession, table: dict) -> DataFrame:
-    """A Personalize table (CSV, gzip CSV or Parquet) with upper-cased, trimmed column names."""
+    """A Personalize table (CSV, gzip CSV or Parquet) with upper-cased, trimmed column names.
+
+    A CSV is read with the header's columns (``table["columns"]``) plus one more, EXTRA, which is set
+    only on rows with more fields than the header (Spark would drop them silently)."""
     if table["format"] == "parquet":
         df = spark.read.parquet(table["uri"])
-    else:  # RFC 4180 quoting ("" inside quotes); gzip is read by its extension
-        df = spark.read.options(header=True, escape='"', encoding="UTF-8", mode="FAILFAST").csv(table["uri"])
-    return df.toDF(*[c.lstrip("\ufeff").strip().upper() for c in df.columns])
+        return df.toDF(*[c.strip().upper() for c in df.columns])
+    schema = ", ".join(f"`{name}` string" for name in [*table["columns"], EXTRA])
+    # RFC 4180 quoting ("" inside quotes); gzip is read by its extension
+    return spark.read.options(header=True, escape='"', encoding="UTF-8").schema(schema).csv(table["uri"])
 
 
 def kept_interactions(df: DataFrame, events: dict) -> DataFrame:
@@ -69,7 +74,7 @@ def kept_interactions(df: DataFrame, events: dict) -> DataFrame:
     if events.get("min_value") is not None:  # an empty or unreadable EVENT_VALUE is below any threshold
         value = F.coalesce(F.col("EVENT_VALUE").cast("double"), F.lit(float("-inf")))
         df = df.filter(value >= F.lit(float(events["min_value"])))
-    return df.select(USER, ITEM)
+    return df.select(USER, ITEM, F.col(EXTRA) if EXTRA in df.columns else F.lit(None).alias(EXTRA))
 
 
 def _sums(columns: list[str]) -> list:
@@ -77,6 +82,9 @@ def _sums(columns: list[str]) -> list:
 
 
 def _fail_on_unknown(summary: dict) -> None:
+    if summary["long_rows"]:
+        raise JobError(f"{summary['long_rows']:,} Interactions row(s) have more fields than the header (e.g. a row "
+                       f"of user {summary['an_long_row_user']!r}); fix those rows (quote values holding commas)")
     if summary["unknown_users"]:
         raise JobError(f"Interactions name {summary['unknown_users']:,} user id(s) missing from Users (e.g. "
                        f"{summary['an_unknown_user']!r}); add them to Users or remove their interactions")
@@ -98,12 +106,14 @@ def run(spark: SparkSession, plan: dict) -> dict:
     unknown_item = F.when(F.col("ITEM").isNull(), F.col(ITEM))
     per_user = held.groupBy(USER).agg(F.count("*").alias("EVENTS"), F.countDistinct("ITEM").alias("S"),
                                       F.collect_set("ITEM").alias("ITEMS"),
-                                      F.count(unknown_item).alias("UNKNOWN_ITEMS"), F.min(unknown_item).alias("AN_ITEM"))
+                                      F.count(unknown_item).alias("UNKNOWN_ITEMS"), F.min(unknown_item).alias("AN_ITEM"),
+                                      F.count(EXTRA).alias("LONG_ROWS"))
     rank = F.conv(F.substring(F.sha2(F.col(USER), 256), 1, 15), 16, 10).cast("long")
     users = spark.read.parquet(plan["users"]).withColumn("KNOWN", F.lit(True))
     everyone = (users.join(per_user, USER, "full_outer")
                 .select(USER, FEATURES, F.coalesce("S", F.lit(0)).alias("S"), "KNOWN", "EVENTS", "UNKNOWN_ITEMS",
-                        "AN_ITEM", F.coalesce("ITEMS", F.array().cast("array<int>")).alias("ITEMS"), rank.alias("RANK"))
+                        "AN_ITEM", "LONG_ROWS", F.coalesce("ITEMS", F.array().cast("array<int>")).alias("ITEMS"),
+                        rank.alias("RANK"))
                 .join(F.broadcast(spark.read.parquet(plan["weights"])), "S", "left").cache())
     known = F.col("KNOWN").isNotNull()
     summary = everyone.agg(
@@ -111,10 +121,11 @@ def run(spark: SparkSession, plan: dict) -> dict:
         F.count(F.when(known & (F.col("S") >= plan["reveal"] + 1), 1)).alias("n_eligible"),
         F.sum("EVENTS").alias("n_events"), F.sum("UNKNOWN_ITEMS").alias("unknown_items"),
         F.min("AN_ITEM").alias("an_unknown_item"), F.count(F.when(~known, 1)).alias("unknown_users"),
-        F.min(F.when(~known, F.col(USER))).alias("an_unknown_user"),
+        F.min(F.when(~known, F.col(USER))).alias("an_unknown_user"), F.sum("LONG_ROWS").alias("long_rows"),
+        F.min(F.when(F.col("LONG_ROWS") > 0, F.col(USER))).alias("an_long_row_user"),
         *_sums([column(w, "one") for w in range(n_weightings)])).first().asDict()
     _fail_on_unknown(summary)
-    summary = {k: (v or 0) for k, v in summary.items() if not k.startswith("an_")}
+    summary = {k: (v or 0) for k, v in summary.items() if not k.startswith("an_") and k != "long_rows"}
 
     held_w = everyone.select(USER, F.explode("ITEMS").alias("I"), *every)
     held_w.groupBy("I").agg(F.count("*").alias("USERS"), *_sums(cols["items"])) \

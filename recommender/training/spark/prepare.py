@@ -63,7 +63,7 @@ def interactions_table(folder: Folder, events: EventFilter) -> dict:
             raise DatasetError(f"{table.name}, row 0 (header), column {name}: missing column; "
                                f"the header has {','.join(names)}")
     check_filter(events, names, table.name)
-    return {"name": table.name, "path": table.path, "format": table.format}
+    return {"name": table.name, "path": table.path, "format": table.format, "columns": names}
 
 
 def prepare(path, folder: Path, hp: Hyperparameters, events: EventFilter | None = None) -> Prepared:
