@@ -9,8 +9,10 @@ retail catalogue of ``n_items``; about 8 items a user, so users = interactions /
 build/bench/data/scale-*/. Each engine then trains from the folder in a fresh process, as
 ``invoke train [--engine spark]`` does, and saves its artifact. Peak RAM: the process's maximum
 resident set; for Spark, the Python driver plus the JVM it starts (local mode runs the executors
-inside that JVM, whose high-water mark /proc reports). Agreement: same item order, the largest difference over every weight array, and
-the mean overlap of the two models' top 10 over 300 requests per mode.
+inside that JVM, whose high-water mark /proc reports). Agreement: same item order, the largest
+difference over every weight array, and the mean overlap of the two models' top 10 over 300
+requests per mode. Figures measured while other work shares the machine are indicative: the
+header prints the load average.
 """
 from __future__ import annotations
 
@@ -114,8 +116,8 @@ def agreement(first: str, second: str, requests: int = 300) -> dict:
 
 def _measure(engine: str, n_items: int, size: str) -> dict | str:
     name = case_name(n_items, size)
-    prepared = subprocess.run([sys.executable, "-c", f"from bench.scale import build; print(build({n_items}, {size!r}))"],
-                              capture_output=True, text=True)
+    script = f"from bench.scale import build; print(build({n_items}, {size!r}))"
+    prepared = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     if prepared.returncode:
         return f"preparing {name} failed:\n{prepared.stderr[-2000:]}"
     folder = prepared.stdout.strip().splitlines()[-1]
@@ -172,7 +174,8 @@ def main(argv=None) -> None:
     from bench.machine import machine
 
     load = open("/proc/loadavg").read().split()[0]
-    print(f"Scale benchmark · {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {machine()} · load {load}", flush=True)
+    when = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+    print(f"Scale benchmark · {when} · {machine()} · load average {load}", flush=True)
     rows = []
     for n_items in (int(i) for i in args.items.split(",")):
         for size in args.sizes.split(","):

@@ -106,7 +106,8 @@ def run(spark: SparkSession, plan: dict) -> dict:
     unknown_item = F.when(F.col("ITEM").isNull(), F.col(ITEM))
     per_user = held.groupBy(USER).agg(F.count("*").alias("EVENTS"), F.countDistinct("ITEM").alias("S"),
                                       F.collect_set("ITEM").alias("ITEMS"),
-                                      F.count(unknown_item).alias("UNKNOWN_ITEMS"), F.min(unknown_item).alias("AN_ITEM"),
+                                      F.count(unknown_item).alias("UNKNOWN_ITEMS"),
+                                      F.min(unknown_item).alias("AN_ITEM"),
                                       F.count(EXTRA).alias("LONG_ROWS"))
     rank = F.conv(F.substring(F.sha2(F.col(USER), 256), 1, 15), 16, 10).cast("long")
     users = spark.read.parquet(plan["users"]).withColumn("KNOWN", F.lit(True))
