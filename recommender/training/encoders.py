@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +29,32 @@ class Budget:
     min_count: int = 10
     cross_size: int = 256
     cross_budget: int = 1024
+
+
+ITEM_TEXT_COLUMNS = ("NAME", "TITLE", "PRODUCT_NAME", "ITEM_NAME", "DESCRIPTION")
+
+
+def build_item_encoders(item_fields: dict, item_schema: dict, n_buckets: int = 8,
+                        budget: Budget | None = None) -> list[FieldEncoder]:
+    """Encoders for the Items table's metadata (genres, category, year...): values shared by at least
+    ``budget.min_count`` items; names and descriptions are left out."""
+    budget = budget or Budget(features=64, min_count=2)
+    fields, schema = {}, {}
+    for name, spec in item_schema.items():
+        if name in ITEM_TEXT_COLUMNS or (spec.kind == "categorical" and spec.values is None):
+            continue
+        column = item_fields[name]
+        if spec.kind == "numeric":
+            text = np.asarray(column, dtype=object).astype(str)
+            column = np.array([float(v) if v.strip() not in ("", "nan") else np.nan for v in text.tolist()])
+        fields[name], schema[name] = column, spec
+    encoders, _ = build_encoders(fields, schema, n_buckets, budget)
+    out, offset = [], 0
+    for enc in encoders:
+        if enc.size:
+            out.append(replace(enc, offset=offset))
+            offset += enc.size
+    return out
 
 
 def value_counts(column, multi: bool) -> tuple[np.ndarray, np.ndarray]:

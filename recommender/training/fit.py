@@ -21,12 +21,14 @@ import numpy as np
 from recommender.data.dataset import Dataset, EventFilter
 from recommender.serving.model import Model
 from recommender.training.catalogue import catalogue_arrays
-from recommender.training.encoders import Budget, build_crosses, build_encoders
+from recommender.data.matrices import indicators
+from recommender.serving.features import encode_requests
+from recommender.training.encoders import Budget, build_crosses, build_encoders, build_item_encoders
 from recommender.training.inputs import TrainingData
 from recommender.training.solve import solve_dense
 from recommender.training.space import FeatureSpace
 from recommender.training.sparse_items import fit_sparse_layout
-from recommender.training.statistics import Statistics, StatsSpec, Weighting, compute_in_partitions, user_ranks
+from recommender.training.statistics import Statistics, StatsSpec, Weighting, compute, user_ranks
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Hyperparameters:
     min_count: int = 10             # users a categorical value (or code prefix) needs to get a feature
     cross_size: int = 256           # features one cross may have
     cross_budget: int = 1024        # features all crosses together may have
+    item_feature_lambdas: tuple = (None, 0.1, 1.0)   # item metadata in the item model (None: without); validated
     powers: tuple = (-1.0, -0.5, 0.0)
     items_lambdas: tuple = (0.03, 0.1, 0.3, 1.0)
     meta_lambdas: tuple = (0.01, 0.03, 0.1, 0.3, 1.0)
@@ -110,7 +113,21 @@ def feature_space(data: TrainingData, hp: Hyperparameters) -> tuple[FeatureSpace
     dense = data.n_items <= hp.dense_max_items
     n_base = sum(e.size for e in encoders)
     crosses = build_crosses(encoders, n_base, budget) if hp.crosses and dense else []
-    return FeatureSpace(encoders, crosses), report
+    item_encoders, item_features = [], None
+    if dense and hp.item_feature_lambdas:
+        item_encoders = build_item_encoders(data.item_fields, data.item_schema, hp.n_buckets)
+        columns = {e.name: _item_column(data, e) for e in item_encoders}
+        rows, feats = encode_requests(item_encoders, [], columns, data.n_items)
+        item_features = indicators(rows, feats, (data.n_items, sum(e.size for e in item_encoders)))
+    return FeatureSpace(encoders, crosses, item_encoders, item_features), report
+
+
+def _item_column(data: TrainingData, enc) -> np.ndarray:
+    column = data.item_fields[enc.name]
+    if enc.kind != "numeric":
+        return column
+    text = np.asarray(column, dtype=object).astype(str)
+    return np.array([float(v) if v.strip() not in ("", "nan") else np.nan for v in text.tolist()])
 
 
 def spec_for(n_items: int, n_features: int, hp: Hyperparameters) -> StatsSpec:
@@ -123,10 +140,20 @@ def spec_for(n_items: int, n_features: int, hp: Hyperparameters) -> StatsSpec:
 
 
 def statistics(data: TrainingData, space: FeatureSpace, hp: Hyperparameters, tick=None) -> Statistics:
-    """The statistics of every user, computed partition by partition and merged."""
-    features = space.encode(data.user_fields, data.n_users)
+    """The statistics of every user, computed partition by partition (features encoded per partition,
+    so memory holds one partition's) and merged."""
     spec = spec_for(data.n_items, space.n_features, hp)
-    return compute_in_partitions(data.a, features, user_ranks(data.user_ids), spec, hp.partition_users, tick)
+    ranks = user_ranks(data.user_ids)
+    total = None
+    for start in range(0, max(data.n_users, 1), hp.partition_users):
+        rows = slice(start, min(start + hp.partition_users, data.n_users))
+        columns = {name: column[rows] for name, column in data.user_fields.items()}
+        features = space.encode(columns, rows.stop - rows.start)
+        part = compute(data.a[rows], features, ranks[rows], spec)
+        total = part if total is None else total.merge(part)
+        if tick:
+            tick()
+    return total
 
 
 def solve(stats: Statistics, space: FeatureSpace, data: TrainingData, hp: Hyperparameters, tick=None) -> Model:
@@ -156,6 +183,8 @@ def solve(stats: Statistics, space: FeatureSpace, data: TrainingData, hp: Hyperp
         "n_users": int(stats.n_users), "n_items": int(stats.spec.n_items), "n_interactions": int(data.n_events),
         "encoders": [e.to_json() for e in space.encoders],
         "crosses": [[c.first, c.second, c.offset, c.size] for c in space.crosses],
+        "item_features": [e.name for e in space.item_encoders]
+        if any(c.get("lam_f") is not None for c in chosen.values() if isinstance(c, dict)) else [],
     }
     return Model(arrays, manifest)
 

@@ -109,16 +109,22 @@ class ItemSolver:
     """The items and items+metadata modes for one item ridge strength, sharing the costly part.
 
     Both systems have the block form [[A, C], [C^T, D]] with A = G_xx + lam I over the n items and a
-    small block (metadata features and the intercept). Factoring A once and applying it to the targets
-    and to C (P = A^-1 G_xy, Q = A^-1 C) leaves, per metadata strength or dropout, only the small
-    Schur complement S = D - C^T Q: W_small = S^-1 (B_small - C^T P), W_items = P - Q W_small.
+    small block (item-metadata features, user-metadata features, the intercept). Factoring A once and
+    applying it to the targets and to C (P = A^-1 G_xy, Q = A^-1 C) leaves, per metadata strength or
+    dropout, only the small Schur complement S = D - C^T Q: W_small = S^-1 (B_small - C^T P),
+    W_items = P - Q W_small.
+
+    Item metadata (``item_features`` F, items x f, e.g. genres): the revealed items' features z = F^T x
+    are inputs too, with weights V (f x n) under their own ridge strength. z is a function of x, so this
+    is a prior that lets items sharing a genre share strength; the served item weights are W + F V.
     """
 
-    def __init__(self, g: GramStats, lam_items: float):
+    def __init__(self, g: GramStats, lam_items: float, item_features=None):
         from scipy.linalg import cho_factor, cho_solve
 
         self.g = g
-        a = np.array(g.xx if isinstance(g.xx, np.ndarray) else g.xx.toarray(), dtype=np.float64)
+        xx = np.array(g.xx if isinstance(g.xx, np.ndarray) else g.xx.toarray(), dtype=np.float64)
+        a = xx.copy()
         a[np.diag_indices_from(a)] += lam_items
         try:
             factor = cho_factor(a, lower=False, check_finite=True)
@@ -129,35 +135,65 @@ class ItemSolver:
         self.q_one = cho_solve(factor, g.x1)
         self.q_meta = cho_solve(factor, g.mx.T) if g.mx.shape[0] else np.zeros((len(g.x1), 0))
         self.intercept = 1e-6 * max(g.one, 1.0)
+        self.f = None
+        if item_features is not None and item_features.shape[1]:
+            f = np.asarray(item_features.toarray() if hasattr(item_features, "toarray") else item_features,
+                           dtype=np.float64)
+            self.f = f
+            self.c_z = xx @ f                                   # E[x z^T]
+            self.q_z = cho_solve(factor, self.c_z)
+            self.d_zz = f.T @ self.c_z                          # E[z z^T]
+            self.z_scale = float(np.mean(np.diag(self.d_zz))) or 1.0
+            self.b_z = f.T @ xy                                 # E[z y^T]
+            self.z1 = f.T @ g.x1
+            self.zm = f.T @ g.mx.T                              # E[z m^T] (before field dropout)
 
-    def items(self) -> tuple[np.ndarray, np.ndarray]:
-        """Items-only mode: (W (n, n), bias (n,))."""
-        g = self.g
-        c, q = g.x1[:, None], self.q_one[:, None]
-        d = np.array([[g.one + self.intercept]])
-        w_small = self._small(c, q, d, g.y1[None, :])
-        return self.p - q @ w_small, w_small[0]
+    def items(self, lam_f: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Items-only mode: (W (n, n), bias (n,)); ``lam_f`` adds the item-metadata block."""
+        return self._solve(lam_f, None, 0.0, 0)[::2]
 
-    def both(self, lam_meta: float, dropout: float, n_meta: int | None = None):
+    def both(self, lam_meta: float, dropout: float, n_meta: int | None = None, lam_f: float | None = None):
         """Items + metadata mode: (W_items (n, n), W_meta (m, n), bias (n,)); ``n_meta`` keeps only the
         first metadata features (the single fields, without crosses)."""
         g = self.g if n_meta is None else restrict_meta(self.g, n_meta)
-        gd = with_field_dropout(g, dropout)
-        keep = 1.0 - dropout
-        m = g.mm.shape[0]
-        c = np.hstack([gd.mx.T, g.x1[:, None]])
-        q = np.hstack([keep * self.q_meta[:, :m], self.q_one[:, None]])
-        d = np.empty((m + 1, m + 1))
-        d[:m, :m] = gd.mm
-        d[:m, :m][np.diag_indices(m)] += meta_penalty(g, lam_meta)
-        d[:m, m] = d[m, :m] = gd.m1
-        d[m, m] = g.one + self.intercept
-        w_small = self._small(c, q, d, np.vstack([gd.my, g.y1[None, :]]))
-        return self.p - q @ w_small, w_small[:m], w_small[m]
+        return self._solve(lam_f, g, lam_meta, dropout)
 
-    def _small(self, c, q, d, b_small) -> np.ndarray:
-        schur = d - c.T @ q
-        return _solve(schur, b_small - c.T @ self.p)
+    def _solve(self, lam_f, g_meta, lam_meta, dropout):
+        g = self.g
+        use_z = lam_f is not None and self.f is not None
+        fz = self.f.shape[1] if use_z else 0
+        m = g_meta.mm.shape[0] if g_meta is not None else 0
+        keep = 1.0 - dropout
+        gd = with_field_dropout(g_meta, dropout) if m else None
+        size = fz + m + 1
+        c = np.empty((len(g.x1), size))
+        q = np.empty_like(c)
+        d = np.zeros((size, size))
+        b = np.empty((size, g.y1.shape[0]))
+        if use_z:
+            c[:, :fz], q[:, :fz] = self.c_z, self.q_z
+            d[:fz, :fz] = self.d_zz
+            d[:fz, :fz][np.diag_indices(fz)] += lam_f * self.z_scale
+            b[:fz] = self.b_z
+            d[:fz, -1] = d[-1, :fz] = self.z1
+        if m:
+            sl = slice(fz, fz + m)
+            c[:, sl], q[:, sl] = gd.mx.T, keep * self.q_meta[:, :m]
+            d[sl, sl] = gd.mm
+            d[sl, sl][np.diag_indices(m)] += meta_penalty(g_meta, lam_meta)
+            d[sl, -1] = d[-1, sl] = gd.m1
+            b[sl] = gd.my
+            if use_z:
+                d[:fz, sl] = keep * self.zm[:, :m]
+                d[sl, :fz] = d[:fz, sl].T
+        c[:, -1], q[:, -1] = g.x1, self.q_one
+        d[-1, -1] = g.one + self.intercept
+        b[-1] = g.y1
+        w_small = _solve(d - c.T @ q, b - c.T @ self.p)
+        w_items = self.p - q @ w_small
+        if use_z:
+            w_items = w_items + self.f @ w_small[:fz]           # served as one item-item matrix
+        return w_items, w_small[fz:fz + m], w_small[-1]
 
 
 def solve_items(g: GramStats, lam_items: float) -> tuple[np.ndarray, np.ndarray]:

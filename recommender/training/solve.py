@@ -46,7 +46,8 @@ def solve_dense(stats: Statistics, space: FeatureSpace, hp, tick):
     c = chosen
     g = gram(c["items"])
     sx = float(np.mean(np.diag(g.xx))) or 1.0
-    w_items, b_items = linear.solve_items(g, c["items"]["lam"] * sx)
+    features = space.item_features
+    w_items, b_items = linear.ItemSolver(g, c["items"]["lam"] * sx, features).items(c["items"].get("lam_f"))
     popularity = np.asarray(stats.item_users, dtype=np.float64) / max(stats.n_users, 1)
     arrays = {"w_items": w_items, "bias_items": b_items, "bias_none": popularity}
     n_meta, n_base = space.n_features, space.n_base
@@ -57,8 +58,9 @@ def solve_dense(stats: Statistics, space: FeatureSpace, hp, tick):
         arrays["w_meta"] = linear.pad_rows(w, n_meta)
         g = gram(c["both"])
         sx = float(np.mean(np.diag(g.xx))) or 1.0
-        solver = linear.ItemSolver(g, c["both"]["lam"] * sx)
-        wx, wm, b = solver.both(c["both"]["lam_meta"], hp.field_dropout, None if c["both"].get("crosses") else n_base)
+        solver = linear.ItemSolver(g, c["both"]["lam"] * sx, features)
+        wx, wm, b = solver.both(c["both"]["lam_meta"], hp.field_dropout, None if c["both"].get("crosses") else n_base,
+                                c["both"].get("lam_f"))
         arrays.update(w_both_items=wx, w_both_meta=linear.pad_rows(wm, n_meta), bias_both=b)
     else:
         n = stats.spec.n_items

@@ -7,7 +7,7 @@ partial forms need; the latent classes read the single-valued fields only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,6 +22,8 @@ class FeatureSpace:
 
     encoders: list[FieldEncoder]
     crosses: list[Cross]
+    item_encoders: list[FieldEncoder] = field(default_factory=list)
+    item_features: sp.csr_matrix | None = None      # items x item-metadata features (genres, year...)
 
     @property
     def n_base(self) -> int:
@@ -78,7 +80,7 @@ class FeatureSpace:
         return indicators(rows, feats, (n, self.n_features))
 
     def without_crosses(self) -> "FeatureSpace":
-        return FeatureSpace(self.encoders, [])
+        return FeatureSpace(self.encoders, [], self.item_encoders, self.item_features)
 
 
 def drop_fields(meta: sp.csr_matrix, parents: np.ndarray, n_fields: int, rng, share: float = 0.5) -> sp.csr_matrix:

@@ -183,24 +183,85 @@ def _ones(shape, arrays, name) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(indices)), indices, arrays[f"{name}_indptr"]), shape=shape)
 
 
+GROUP_MAX = 32   # users holding fewer items are summed per item count, then weighted
+
+
 def moments(a: sp.csr_matrix, features: sp.csr_matrix, spec: StatsSpec) -> dict:
-    """The moments of one partition's users (``a`` binary users x items, ``features`` users x m)."""
-    s = np.diff(a.indptr).astype(np.float64)
-    at, ft = a.T.tocsr(), features.T.tocsr()
+    """The moments of one partition's users (``a`` binary users x items, ``features`` users x m).
+
+    Every weight is a function of a user's item count s alone, so users with s < GROUP_MAX are summed
+    once per count (unweighted products, each user in one group) and the groups weighted afterwards:
+    one pass over the data serves every weighting and kind. Heavier users are weighted one by one.
+    """
+    s = np.diff(a.indptr)
     out = {}
-    for wt in spec.weightings:
-        c = wt.coefficients(s)
-        for kind in PAIR_KINDS:
-            prod = at @ sp.diags(c[kind]) @ a
-            out[f"aa/{wt.key}/{kind}"] = prod.toarray() if spec.dense else prod.tocsr()
-        for kind in ITEM_KINDS:
-            out[f"a/{wt.key}/{kind}"] = at @ c[kind]
-        for kind in META_ITEM_KINDS:
-            out[f"ma/{wt.key}/{kind}"] = (ft @ sp.diags(c[kind]) @ a).toarray()
-        out[f"mm/{wt.key}/one"] = (ft @ sp.diags(c["one"]) @ features).toarray()
-        out[f"m/{wt.key}/one"] = ft @ c["one"]
-        out[f"t/{wt.key}/one"] = np.float64(c["one"].sum())
+    for count in np.unique(s[(s > 0) & (s < GROUP_MAX)]):
+        rows = np.flatnonzero(s == count)
+        group = _group_products(a[rows], features[rows], spec.dense)
+        for wt in spec.weightings:
+            c = {kind: float(v[0]) for kind, v in wt.coefficients(np.array([count])).items()}
+            _add(out, wt, c, group)
+    heavy = np.flatnonzero(s >= GROUP_MAX)
+    if len(heavy):
+        ah, fh = a[heavy], features[heavy]
+        at, ft = ah.T.tocsr(), fh.T.tocsr()
+        for wt in spec.weightings:
+            c = wt.coefficients(s[heavy])
+            part = {}
+            for kind in PAIR_KINDS:
+                prod = at @ sp.diags(c[kind]) @ ah
+                part[f"aa/{kind}"] = prod.toarray() if spec.dense else prod.tocsr()
+            for kind in ITEM_KINDS:
+                part[f"a/{kind}"] = at @ c[kind]
+            for kind in META_ITEM_KINDS:
+                part[f"ma/{kind}"] = (ft @ sp.diags(c[kind]) @ ah).toarray()
+            part["mm/one"] = (ft @ sp.diags(c["one"]) @ fh).toarray()
+            part["m/one"] = ft @ c["one"]
+            part["t/one"] = np.float64(c["one"].sum())
+            for key, value in part.items():
+                block, kind = key.split("/")
+                _accumulate(out, f"{block}/{wt.key}/{kind}", value)
+    _fill_empty(out, spec)
     return out
+
+
+def _group_products(a: sp.csr_matrix, features: sp.csr_matrix, dense: bool) -> dict:
+    """Unweighted sums over a group of users: aa^T, a, m a^T, m m^T, m, and the user count."""
+    at, ft = a.T.tocsr(), features.T.tocsr()
+    aa = at @ a
+    return {"aa": aa.toarray() if dense else aa.tocsr(), "a": np.asarray(a.sum(axis=0)).ravel(),
+            "ma": (ft @ a).toarray(), "mm": (ft @ features).toarray(),
+            "m": np.asarray(features.sum(axis=0)).ravel(), "t": np.float64(a.shape[0])}
+
+
+def _add(out: dict, wt: Weighting, c: dict, group: dict) -> None:
+    for kind in PAIR_KINDS:
+        _accumulate(out, f"aa/{wt.key}/{kind}", c[kind] * group["aa"])
+    for kind in ITEM_KINDS:
+        _accumulate(out, f"a/{wt.key}/{kind}", c[kind] * group["a"])
+    for kind in META_ITEM_KINDS:
+        _accumulate(out, f"ma/{wt.key}/{kind}", c[kind] * group["ma"])
+    _accumulate(out, f"mm/{wt.key}/one", c["one"] * group["mm"])
+    _accumulate(out, f"m/{wt.key}/one", c["one"] * group["m"])
+    _accumulate(out, f"t/{wt.key}/one", np.float64(c["one"] * group["t"]))
+
+
+def _accumulate(out: dict, key: str, value) -> None:
+    out[key] = value if key not in out else out[key] + value
+
+
+def _fill_empty(out: dict, spec: StatsSpec) -> None:
+    """Zeros for moments no user contributed to (a partition of users without items)."""
+    n, m = spec.n_items, spec.n_features
+    shapes = {"aa": (n, n), "a": (n,), "ma": (m, n), "mm": (m, m), "m": (m,), "t": ()}
+    for wt in spec.weightings:
+        keys = ([f"aa/{wt.key}/{k}" for k in PAIR_KINDS] + [f"a/{wt.key}/{k}" for k in ITEM_KINDS]
+                + [f"ma/{wt.key}/{k}" for k in META_ITEM_KINDS] + [f"{b}/{wt.key}/one" for b in ("mm", "m", "t")])
+        for key in keys:
+            if key not in out:
+                block = key.split("/")[0]
+                out[key] = (sp.csr_matrix(shapes[block]) if block == "aa" and not spec.dense
+                            else np.zeros(shapes[block]))
 
 
 def compute(a: sp.csr_matrix, features: sp.csr_matrix, ranks: np.ndarray, spec: StatsSpec) -> Statistics:
@@ -211,19 +272,6 @@ def compute(a: sp.csr_matrix, features: sp.csr_matrix, ranks: np.ndarray, spec: 
     return Statistics(spec, int(a.shape[0]), int(eligible.sum()), moments(a, features, spec),
                       np.asarray(a.sum(axis=0)).ravel(), np.asarray(features.sum(axis=0)).ravel(),
                       _select(ranks, a, features, spec))
-
-
-def compute_in_partitions(a: sp.csr_matrix, features: sp.csr_matrix, ranks: np.ndarray, spec: StatsSpec,
-                          partition_users: int = 250_000, tick=None) -> Statistics:
-    """:func:`compute` over consecutive blocks of users, merged: the memory of one block's products."""
-    total = None
-    for start in range(0, max(a.shape[0], 1), partition_users):
-        rows = slice(start, start + partition_users)
-        part = compute(a[rows], features[rows], ranks[rows], spec)
-        total = part if total is None else total.merge(part)
-        if tick:
-            tick()
-    return total
 
 
 def _select(ranks: np.ndarray, items: sp.csr_matrix, features: sp.csr_matrix, spec: StatsSpec) -> Sample:

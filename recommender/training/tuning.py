@@ -105,12 +105,17 @@ class Tuner:
             grams = [self.gram(weighting, f) for f in self.folds]
             scales = [float(np.mean(np.diag(g.xx))) or 1.0 for g in grams]
             params = dict(power=weighting.power, reveal=weighting.reveal)
-            items_ndcg, solvers = {}, {}
+            items_ndcg, solvers, item_lam_f = {}, {}, {}
+            features = self.space.item_features
+            lam_fs = hp.item_feature_lambdas if features is not None and features.shape[1] else (None,)
             for lam in hp.items_lambdas:
-                solvers[lam] = [linear.ItemSolver(g, lam * s) for g, s in zip(grams, scales)]
-                fns = [self._items_fn(*solver.items()) for solver in solvers[lam]]
-                items_ndcg[lam] = self.ndcg("items", fns)
-                self._keep(best, "items", items_ndcg[lam], fns, **params, lam=lam)
+                solvers[lam] = [linear.ItemSolver(g, lam * s, features) for g, s in zip(grams, scales)]
+                for lam_f in lam_fs:
+                    fns = [self._items_fn(*solver.items(lam_f)) for solver in solvers[lam]]
+                    ndcg = self.ndcg("items", fns)
+                    if ndcg > items_ndcg.get(lam, -1.0):
+                        items_ndcg[lam], item_lam_f[lam] = ndcg, lam_f
+                    self._keep(best, "items", ndcg, fns, **params, lam=lam, lam_f=lam_f)
                 for worse in sorted(solvers, key=items_ndcg.get)[:-2]:     # keep the two best factorisations
                     del solvers[worse]
             if not self.n_meta:
@@ -127,10 +132,11 @@ class Tuner:
             crosses = max(meta_ndcg, key=meta_ndcg.get)[0]
             for lam in sorted(items_ndcg, key=items_ndcg.get)[-2:]:
                 for lam_m in hp.both_meta_lambdas:
-                    fns = [self._both_fn(*solver.both(lam_m, hp.field_dropout, None if crosses else self.n_base))
-                           for solver in solvers[lam]]
+                    fns = [self._both_fn(*solver.both(lam_m, hp.field_dropout, None if crosses else self.n_base,
+                                                      item_lam_f[lam])) for solver in solvers[lam]]
                     ndcg = self.ndcg("both", fns)
-                    self._keep(best, "both", ndcg, fns, **params, crosses=crosses, lam=lam, lam_meta=lam_m)
+                    self._keep(best, "both", ndcg, fns, **params, crosses=crosses, lam=lam, lam_meta=lam_m,
+                               lam_f=item_lam_f[lam])
             del solvers
         metrics = {f"validation_ndcg@10_{m}": v.pop("ndcg") for m, v in best.items()}
         metrics["validation_users"] = int(sum(len(f.protocols["items"][0].users) for f in self.folds))

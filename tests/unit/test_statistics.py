@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from recommender.synthetic.generator import generate_bank
 from recommender.training import Hyperparameters
 from recommender.training.fit import feature_space, solve, spec_for, statistics
 from recommender.training.inputs import TrainingData
-from recommender.training.statistics import Statistics, compute, compute_in_partitions, user_ranks
+from recommender.training.statistics import Statistics, compute, user_ranks
 
 HP = Hyperparameters(latent_classes=(4,), latent_iters=5, latent_refit_iters=2, validation_draws=1,
                      latent_max_users=700, max_validation_users=150)
@@ -54,7 +55,7 @@ def test_statistics_merged_from_partitions_equal_the_whole(data, space):
     for part in parts[1:]:
         merged = merged.merge(part)
     assert_same(whole, merged)
-    assert_same(whole, compute_in_partitions(data.a, features, ranks, spec, partition_users=400))
+    assert_same(whole, statistics(data, space, replace(HP, partition_users=400)))     # how training runs
     assert len(whole.sample.ranks) == spec.sample_users + np.count_nonzero(
         np.diff(whole.sample.items.indptr)[spec.sample_users:] >= spec.reveal + 1)
 
@@ -113,3 +114,27 @@ def test_tables_are_read_from_s3(tmp_path, monkeypatch):
         np.testing.assert_array_equal(from_s3.user_fields["AGE"], bank.user_fields["AGE"])
     finally:
         server.stop()
+
+
+def test_moments_are_the_sums_the_contract_names():
+    """Brute force, user by user, for light users (summed per item count) and heavy ones (weighted
+    one by one): sum of w(s) * coefficient(s) * outer products of a_u and m_u."""
+    from recommender.training.statistics import GROUP_MAX, StatsSpec, Weighting, moments
+
+    rng = np.random.default_rng(0)
+    n, m, users = 80, 6, 70
+    sizes = np.concatenate([rng.integers(1, GROUP_MAX, users - 10), rng.integers(GROUP_MAX, n, 10)])
+    a = sp.csr_matrix(np.array([np.isin(np.arange(n), rng.choice(n, k, replace=False)) for k in sizes], dtype=float))
+    f = sp.csr_matrix((rng.random((users, m)) < 0.4).astype(float))
+    spec = StatsSpec(n_items=n, n_features=m, weightings=(Weighting(-1.0, 5), Weighting(0.5, 5)))
+    got = moments(a, f, spec)
+    for wt in spec.weightings:
+        c = wt.coefficients(sizes)
+        A, F = a.toarray(), f.toarray()
+        expect = {"aa/pair": A.T @ (c["pair"][:, None] * A), "aa/xy": A.T @ (c["xy"][:, None] * A),
+                  "a/sq": c["sq"] @ A, "a/y": c["y"] @ A, "ma/x": F.T @ (c["x"][:, None] * A),
+                  "ma/one": F.T @ (c["one"][:, None] * A), "mm/one": F.T @ (c["one"][:, None] * F),
+                  "m/one": c["one"] @ F, "t/one": c["one"].sum()}
+        for key, value in expect.items():
+            block, kind = key.split("/")
+            np.testing.assert_allclose(got[f"{block}/{wt.key}/{kind}"], value, rtol=1e-12, err_msg=key)
