@@ -13,7 +13,7 @@ from pathlib import Path
 
 from invoke import Exit
 
-from devtasks.stack_deploy import boto3_client
+from devtasks.clients import client as stack_client
 from devtasks.terraform import Stack, TerraformError
 
 TARGETS = ("", "local", "aws")
@@ -85,13 +85,15 @@ def _train_on_emr(data_dir: str, events):
     from recommender.training.spark.driver import solve_statistics
     from recommender.training.spark.prepare import locate, prepare, write_plan
 
-    training = _outputs("aws").get("training")
+    outputs = _outputs("aws")
+    training = outputs.get("training")
     if not training:
         raise Exit("the AWS stack has no Spark training application: deploy it with "
                    "`TF_VAR_training_spark=true invoke deploy --target aws` (add TF_VAR_training_data_buckets="
                    "'[\"BUCKET\"]' to let it read tables from your own bucket)")
     console, hp = Console(stderr=True), Hyperparameters()
-    s3, client = boto3_client("s3", None), boto3_client("emr-serverless", None)
+    region = outputs.get("region") or "us-east-1"
+    s3, client = stack_client("s3", region), stack_client("emr-serverless", region)
     run = emr.Run.new(training["bucket"])
     try:
         with tempfile.TemporaryDirectory(prefix="spark-emr-") as tmp:
@@ -138,7 +140,7 @@ def publish(model_dir: Path, target: str) -> None:
     from devtasks import site
 
     outputs = _outputs(target)
-    s3 = boto3_client("s3", _endpoint(target))
+    s3 = stack_client("s3", outputs.get("region") or "us-east-1", _endpoint(target))
     changes = site.sync(s3, Path(model_dir), outputs["models_bucket"], outputs["model_prefix"])
     print(f"uploaded {len(changes['uploaded'])} file(s) to s3://{outputs['models_bucket']}/{outputs['model_prefix']}; "
           f"`invoke deploy --target {target}` restarts the functions on it")

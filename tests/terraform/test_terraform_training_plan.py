@@ -1,35 +1,12 @@
 """The EMR Serverless module: created only when asked, exact-ARN IAM, and what the AWS target would plan."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from tf_offline import resources
 
 pytestmark = pytest.mark.slow
-
-
-def _tf_offline():
-    """tests/terraform/tf_offline.py (the offline plan helpers), loaded once under its own name."""
-    if "tf_offline" not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "terraform" / "tf_offline.py"
-        spec = importlib.util.spec_from_file_location("tf_offline", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["tf_offline"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["tf_offline"]
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    work = _tf_offline().Workdir(tmp_path_factory.mktemp("tf-training"))
-    init = work.run("init", "-input=false", "-no-color", f"-backend-config=workspace_dir={work.root / 'state'}",
-                    workspace=None)
-    assert init.returncode == 0, init.stderr
-    assert work.run("workspace", "new", "aws", workspace=None).returncode == 0
-    return work
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +19,7 @@ def training_plan(workdir):
 
 
 def training(plan, kind):
-    return [r for r in _tf_offline().resources(plan) if r["address"].startswith("module.training[0]")
+    return [r for r in resources(plan) if r["address"].startswith("module.training[0]")
             and r["type"] == kind]
 
 
