@@ -23,9 +23,16 @@ def _load(folder: Path):
                     "as .csv, .csv.gz or .parquet (default data/train)",
             "out": "model folder to write (default build/models/default)",
             "event_types": "keep only these EVENT_TYPE values, comma-separated (default: every event)",
-            "min_event_value": "drop events whose EVENT_VALUE is below this (Personalize's eventValueThreshold)"})
-def train(c, data="", out="", event_types="", min_event_value=None):
+            "min_event_value": "drop events whose EVENT_VALUE is below this (Personalize's eventValueThreshold)",
+            "engine": "local (one machine, the default; no Java) or spark (the statistics on Apache Spark)",
+            "target": "upload the model to this stack: local, or aws (with --engine spark: the statistics run on "
+                      "EMR Serverless)",
+            "master": "Spark master in local mode (default local[2])",
+            "memory": "Spark driver memory in local mode (default 4g)"})
+def train(c, data="", out="", event_types="", min_event_value=None, engine="local", target="", master="local[2]",
+          memory="4g"):
     """Train the recommender on a folder of Personalize tables and save the model artifact."""
+    from devtasks import spark
     from recommender.data.dataset import DatasetError, DatasetWarning, EventFilter
     from recommender.training.fit import train_folder
 
@@ -36,12 +43,14 @@ def train(c, data="", out="", event_types="", min_event_value=None):
     except ValueError:
         raise Exit(f"--min-event-value must be a number; got {min_event_value!r}")
     events = EventFilter(tuple(t.strip() for t in event_types.split(",") if t.strip()) or None, threshold)
+    spark.check(engine, target)
     print(f"training on {data_dir}" + (f" ({_describe(events)})" if events != EventFilter() else ""))
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DatasetWarning)
         try:
-            model = train_folder(data_dir, progress=True, events=events)
+            model = (train_folder(data_dir, progress=True, events=events) if engine == "local"
+                     else spark.train_with_spark(data_dir, events, target, master, memory))
         except DatasetError as exc:
             raise Exit(f"cannot train: {exc}")
         except ValueError as exc:
@@ -64,6 +73,8 @@ def train(c, data="", out="", event_types="", min_event_value=None):
     print(f"trained in {time.perf_counter() - start:.1f} s; wrote {out_dir} ({size:.2f} MB)")
     for name, value in m["metrics"].items():
         print(f"  {name}: {value:.4f}" if isinstance(value, float) else f"  {name}: {value}")
+    if target:
+        spark.publish(out_dir, target)
 
 
 def _describe(events) -> str:
