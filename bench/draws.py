@@ -21,7 +21,7 @@ def draws_of(a, meta, mode: str, seed: int, draws: int) -> list[ev.Protocol]:
 def stacked(protocols: list[ev.Protocol]) -> ev.Protocol:
     """The draws as one protocol, draw after draw: a scorer whose cost is per call, not per user
     (a vectorised fold-in), scores them all at once."""
-    meta = None if protocols[0].meta_index is None else np.concatenate([p.meta_index for p in protocols])
+    meta = None if protocols[0].meta is None else sp.vstack([p.meta for p in protocols], format="csr")
     return ev.Protocol(protocols[0].mode, np.concatenate([p.users for p in protocols]),
                        sp.vstack([p.revealed for p in protocols], format="csr"),
                        sp.vstack([p.relevant for p in protocols], format="csr"), meta)

@@ -23,9 +23,8 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
 
+import localcloud
 from localcloud import control
 from localcloud.terraform import terraform_env
 
@@ -58,8 +57,7 @@ def _free_port() -> int:
 
 
 def _client(endpoint: str, service: str):
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                        aws_secret_access_key="test", config=Config(inject_host_prefix=False))
+    return localcloud.client(service, endpoint)
 
 
 def _timed(call, runs: int) -> list[float]:
@@ -141,7 +139,7 @@ def _rss_mb(state_dir: Path, endpoint: str) -> float:
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes()
-            if b"lambda_bootstrap.py" not in cmdline:
+            if b"functions/bootstrap.py" not in cmdline:
                 continue
             status = (proc / "status").read_text()
             ppid = int(next(l for l in status.splitlines() if l.startswith("PPid:")).split()[1])

@@ -37,7 +37,8 @@ class Encoding:
     def of(cls, ds) -> "Encoding":
         from recommender.training.encoders import build_encoders
 
-        return cls([str(i) for i in ds.item_ids], build_encoders(ds.user_fields, ds.user_schema))
+        encoders, _ = build_encoders(ds.user_fields, ds.user_schema)
+        return cls([str(i) for i in ds.item_ids], encoders)
 
 
 def field_slices(encoders) -> list[FieldSlice]:
@@ -72,7 +73,7 @@ def latency_ms(score_fn, protocol: ev.Protocol, n: int = 100) -> float:
     """Median wall time of scoring plus ranking one user at a time."""
     times = []
     for r in range(min(n, len(protocol.users))):
-        meta = protocol.meta_index[r:r + 1] if protocol.meta_index is not None else None
+        meta = protocol.meta[r:r + 1] if protocol.meta is not None else None
         start = time.perf_counter()
         ev.top_k(score_fn(protocol.revealed[r:r + 1], meta), protocol.revealed[r:r + 1], 10)
         times.append(time.perf_counter() - start)
@@ -87,7 +88,7 @@ def served_latency_ms(model, protocol: ev.Protocol, ds_test, n: int = 100) -> fl
         u = protocol.users[r]
         items = [model.item_ids[i] for i in protocol.revealed[r].indices] or None
         meta = None
-        if protocol.meta_index is not None:
+        if protocol.meta is not None:
             meta = {f: plain_value(ds_test.user_fields[f][u]) for f in fields if f in ds_test.user_fields}
         start = time.perf_counter()
         model.recommend(items=items, metadata=meta, k=10)

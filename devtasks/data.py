@@ -12,8 +12,10 @@ def summary(dataset, label: str) -> str:
     from recommender.data.describe import summary as describe
 
     s = describe(dataset)
-    return (f"{label:<6} {s['users']:>9,} users  {s['items']:>7,} items  {s['interactions']:>10,} interactions"
-            f"  per user: mean {s['mean_per_user']:.2f}, min {s['min_per_user']}, max {s['max_per_user']}, "
+    line = f"{label:<6} {s['users']:>9,} users  {s['items']:>7,} items  {s['interactions']:>10,} interactions"
+    if s["mean_per_user"] is None:
+        return line + "  (no users)"
+    return (line + f"  per user: mean {s['mean_per_user']:.2f}, min {s['min_per_user']}, max {s['max_per_user']}, "
             f">= 6: {s['share_with_6_or_more']:.1%}")
 
 

@@ -1,4 +1,5 @@
-"""The site's build copy (API URL written in) and S3 syncs (site and model) with content types."""
+"""The site's build copy (API URL written in), its S3 sync with content types and cache headers, and
+the CloudFront invalidation after a change."""
 from __future__ import annotations
 
 import hashlib
@@ -6,6 +7,7 @@ import html
 import mimetypes
 import re
 import shutil
+import time
 from pathlib import Path
 
 from devtasks.paths import BUILD, ROOT
@@ -17,6 +19,13 @@ TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=u
          ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon",
          ".txt": "text/plain; charset=utf-8", ".webmanifest": "application/manifest+json"}
+
+
+# Pages name the API URL and the module graph: browsers and CloudFront ask again every time.
+PAGE_CACHE = "no-cache"
+# ES modules and styles keep their names across releases (no build step): browsers revalidate on
+# every load (a 304 when unchanged), CloudFront keeps them a day, and a publish invalidates them.
+ASSET_CACHE = "public, max-age=0, s-maxage=86400, must-revalidate"
 
 
 class SiteError(RuntimeError):
@@ -44,12 +53,18 @@ def content_type(path: Path) -> str:
     return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
+def cache_control(path: Path) -> str:
+    """The Cache-Control a site object is uploaded with."""
+    return PAGE_CACHE if path.suffix.lower() in (".html", ".htm") else ASSET_CACHE
+
+
 def _md5(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def sync(s3, folder: Path, bucket: str, prefix: str = "", delete: bool = True) -> dict:
-    """Make ``s3://bucket/prefix`` hold exactly the files of ``folder`` (unchanged ones are skipped).
+    """Make ``s3://bucket/prefix`` hold exactly the files of ``folder`` (unchanged ones are skipped), each
+    with its Content-Type and Cache-Control (an object whose headers changed is uploaded again).
 
     Returns
     -------
@@ -66,13 +81,11 @@ def sync(s3, folder: Path, bucket: str, prefix: str = "", delete: bool = True) -
         key = prefix + path.relative_to(folder).as_posix()
         local_keys.add(key)
         data = path.read_bytes()
-        if remote.get(key) == _md5(data):
+        headers = {"ContentType": content_type(path), "CacheControl": cache_control(path)}
+        if remote.get(key) == _md5(data) and _headers(s3, bucket, key) == headers:
             unchanged += 1
             continue
-        extra = {"ContentType": content_type(path)}
-        if path.name == "index.html":
-            extra["CacheControl"] = "no-cache"
-        s3.put_object(Bucket=bucket, Key=key, Body=data, **extra)
+        s3.put_object(Bucket=bucket, Key=key, Body=data, **headers)
         uploaded.append(key)
     stale = sorted(set(remote) - local_keys) if delete else []
     for start in range(0, len(stale), 1000):
@@ -80,25 +93,19 @@ def sync(s3, folder: Path, bucket: str, prefix: str = "", delete: bool = True) -
     return {"uploaded": uploaded, "unchanged": unchanged, "deleted": stale}
 
 
-def empty_bucket(s3, bucket: str) -> int:
-    """Delete every object version and delete marker in ``bucket``; returns how many."""
-    removed = 0
-    try:
-        pages = list(s3.get_paginator("list_object_versions").paginate(Bucket=bucket))
-    except s3.exceptions.NoSuchBucket:
-        return 0
-    for page in pages:
-        doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                  for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
-        for start in range(0, len(doomed), 1000):
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start:start + 1000]})
-        removed += len(doomed)
-    return removed
+def _headers(s3, bucket: str, key: str) -> dict:
+    head = s3.head_object(Bucket=bucket, Key=key)
+    return {"ContentType": head.get("ContentType"), "CacheControl": head.get("CacheControl")}
 
 
-def model_fingerprint(model_dir: Path) -> str:
-    """A short hash of the artifact's files (names and bytes)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in model_dir.iterdir() if p.is_file()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+def invalidate(cloudfront, distribution_id: str, changes: dict) -> str | None:
+    """Ask CloudFront to drop every cached copy after a sync that changed something; returns the
+    invalidation id (None when nothing changed). One wildcard path: it counts as a single path."""
+    changed = sorted(changes["uploaded"]) + sorted(changes["deleted"])
+    if not changed:
+        return None
+    digest = hashlib.sha256("\n".join(changed).encode()).hexdigest()[:16]
+    reference = f"publish-{time.time_ns()}-{digest}"  # unique per publish: an old reference would be a no-op
+    answer = cloudfront.create_invalidation(DistributionId=distribution_id, InvalidationBatch={
+        "Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": reference})
+    return answer["Invalidation"]["Id"]

@@ -1,7 +1,11 @@
-"""Deploy and destroy the whole stack on a target; the tasks and the tests call these."""
+"""Deploy and destroy the whole stack on a target; the tasks and the tests call these.
+
+deploy = (local cloud) + train if needed + build + terraform apply + publish. The model is
+uploaded by Terraform itself (content-addressed, before any function points at it), so a
+hand-run `terraform apply` followed by `invoke publish` gives the same stack.
+"""
 from __future__ import annotations
 
-import json
 import sys
 import time
 from contextlib import contextmanager
@@ -11,11 +15,11 @@ from typing import Iterator
 
 from rich.console import Console
 
-from devtasks import lambda_zip, site
+from devtasks import emulator, lambda_zip, site
+from devtasks.clients import client
 from devtasks.paths import DATA, DEFAULT_MODEL
+from devtasks.publish import publish
 from devtasks.terraform import STATE_ROOT, Stack
-
-LOCAL_REGION = "us-east-1"
 
 
 class DeployError(RuntimeError):
@@ -61,17 +65,6 @@ class Steps:
         self.console.print(f"[green]✓[/] {title} [dim]({self.timings[title]:.1f} s)[/]")
 
 
-def boto3_client(service: str, endpoint: str | None):
-    """A client for the local cloud (dummy credentials, path-style S3) or for AWS (default chain)."""
-    import boto3
-    from botocore.config import Config
-
-    if endpoint is None:
-        return boto3.client(service)
-    return boto3.client(service, endpoint_url=endpoint, region_name=LOCAL_REGION, aws_access_key_id="test",
-                        aws_secret_access_key="test", config=Config(s3={"addressing_style": "path"}))
-
-
 def train_default(model_dir: Path) -> None:
     """Train the engine on data/train into ``model_dir`` (what `invoke train` does by default)."""
     from recommender import load_dataset
@@ -80,36 +73,66 @@ def train_default(model_dir: Path) -> None:
     train(load_dataset(DATA / "train")).save(model_dir)
 
 
-def _boot_file(stack: Stack) -> Path:
-    return stack.state_root / stack.target / "localcloud.json"
+def region_for(stack: Stack, requested: str | None) -> str | None:
+    """The region to deploy to: the one asked for, else the one the stack already lives in
+    (its state's ``region`` output), else None (Terraform's own: terraform.tfvars or us-east-1)."""
+    current = stack.outputs().get("region") if stack.has_resources() else None
+    if requested and current and requested != current:
+        target = "" if stack.target == "local" else f" --target {stack.target}"
+        raise DeployError(f"this {stack.target} stack lives in {current} (its Terraform state says so); "
+                          f"run `invoke destroy{target} --region {current}` before deploying to {requested}, "
+                          f"or deploy with --region {current}")
+    return requested or current
 
 
-def _local_cloud(steps: Steps, port: int | None) -> tuple[str, str]:
+def forget_if_emulator_lost_it(stack: Stack, endpoint: str, steps: Steps) -> bool:
+    """Drop the local state when the local cloud holds none of its resources (it restarted)."""
+    if not stack.has_resources():
+        return False
+    region = stack.outputs().get("region") or "us-east-1"
+    if not emulator.state_is_stale(stack.resources(), lambda service: client(service, region, endpoint)):
+        return False
+    steps.console.print("[yellow]the local cloud holds none of this state's resources (it restarted since the "
+                        "last apply): forgetting the state and applying from scratch[/]")
+    stack.forget_state()
+    return True
+
+
+def _local_cloud(steps: Steps, port: int | None) -> str:
     import localcloud
 
     with steps("start the local cloud"):
-        endpoint = localcloud.start(port)
-    return endpoint, str(localcloud.status().get("boot_id"))
+        return localcloud.start(port)
+
+
+def _check_runtime_runs_here(runtime: str) -> None:
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if lambda_zip.python_version(runtime) != here:
+        raise DeployError(f"the local cloud runs Lambda code with this machine's Python {here}, so it cannot run "
+                          f"{runtime}; deploy the local target with --runtime python{here} (AWS runs any runtime)")
 
 
 def deploy(target: str = "local", state_root: Path = STATE_ROOT, model_dir: Path = DEFAULT_MODEL,
-           site_dir: Path = site.SITE, port: int | None = None, console: Console | None = None) -> Deployment:
+           site_dir: Path = site.SITE, port: int | None = None, console: Console | None = None,
+           region: str | None = None, runtime: str = lambda_zip.DEFAULT_RUNTIME, backend: str | None = None,
+           personalize_data: Path | None = None) -> Deployment:
     """Bring the stack up on ``target`` (idempotent: a repeat changes nothing).
 
-    Steps: local cloud (local target) → train if no artifact → build the package →
-    terraform init/apply → upload the model → write the API URL into the site → sync the site.
+    Steps: local cloud (local target) → train if no artifact → build the package → terraform init →
+    Personalize resources (backend personalize or both; devtasks/personalize.py) → terraform apply
+    (uploads the model first) → publish the site.
     """
+    from devtasks import personalize
+
     steps = Steps(console)
     stack = Stack(target, state_root)
-    endpoint = boot_id = None
+    endpoint = None
     if target == "local":
-        endpoint, boot_id = _local_cloud(steps, port)
-        boot_file = _boot_file(stack)
-        recorded = json.loads(boot_file.read_text()) if boot_file.exists() else {}
-        if stack.has_resources() and recorded.get("boot_id") != boot_id:
-            steps.console.print("[yellow]the local cloud restarted since the last deploy: its resources are gone, "
-                                "applying from scratch[/]")
-            stack.forget_state()
+        _check_runtime_runs_here(runtime)
+        endpoint = _local_cloud(steps, port)
+        if forget_if_emulator_lost_it(stack, endpoint, steps):
+            personalize.forget(stack)
+    region = region_for(stack, region)
     if not (Path(model_dir) / "manifest.json").exists():
         with steps(f"train the model into {model_dir}"):
             try:
@@ -117,31 +140,34 @@ def deploy(target: str = "local", state_root: Path = STATE_ROOT, model_dir: Path
             except ValueError as error:  # DatasetError is a ValueError
                 raise DeployError(f"training on {DATA / 'train'} failed: {error}; "
                                   "fix the data (`invoke data` regenerates it) and deploy again") from None
-    with steps("build the Lambda package"):
-        package = lambda_zip.build()
-    variables = {"model_version": site.model_fingerprint(Path(model_dir)), "lambda_zip": str(package["path"])}
-    if endpoint:
-        variables["local_endpoint"] = endpoint
+    with steps(f"build the Lambda package ({runtime})"):
+        package = lambda_zip.build(runtime)
+    # Only what differs from Terraform's defaults is passed, so a hand-run `terraform apply` with the
+    # defaults and this deploy describe the same stack (and either one after the other changes nothing).
+    variables = {"region": region, "local_endpoint": endpoint,
+                 "lambda_runtime": runtime if runtime != lambda_zip.DEFAULT_RUNTIME else None,
+                 "model_dir": str(Path(model_dir).resolve()) if Path(model_dir) != DEFAULT_MODEL else None}
     with steps("terraform init"):
         stack.init()
-    with steps(f"terraform apply ({target})"):
+    variables.update(personalize.prepare(stack, variables, endpoint, steps, backend, personalize_data))
+    with steps(f"terraform apply ({target}{', ' + region if region else ''})"):
         outputs = stack.apply(variables)
-    if target == "local":
-        _boot_file(stack).write_text(json.dumps({"boot_id": boot_id, "endpoint": endpoint}) + "\n")
-    s3 = boto3_client("s3", endpoint)
-    changes = {"terraform": stack.changes, "package_sha256": package["sha256"]}
-    with steps("upload the model"):
-        changes["model"] = site.sync(s3, Path(model_dir), outputs["models_bucket"], outputs["model_prefix"])
-    with steps("write the API URL into the site"):
-        site.prepare(outputs["api_url"], target=Path(site_dir))
-    with steps("sync the site"):
-        changes["site"] = site.sync(s3, Path(site_dir), outputs["site_bucket"])
+    with steps("publish the site"):
+        published = publish(outputs, site_dir=Path(site_dir))
+    changes = {"terraform": stack.changes, "package_sha256": package["sha256"], "site": published.site,
+               "invalidation": published.invalidation, "model_prefix": published.model_prefix}
     return Deployment(target, outputs, endpoint, steps.timings, changes)
 
 
 def destroy(target: str = "local", state_root: Path = STATE_ROOT, stop_cloud: bool = True,
-            console: Console | None = None) -> dict:
-    """Empty the buckets, destroy every resource, stop the local cloud (local target)."""
+            console: Console | None = None, region: str | None = None) -> dict:
+    """Delete the Personalize resources, destroy every resource of ``target``'s state (buckets
+    included) and stop the local cloud.
+
+    Harmless to repeat: with nothing in the state it only stops the local cloud.
+    """
+    from devtasks import personalize
+
     steps = Steps(console)
     stack = Stack(target, state_root)
     endpoint = None
@@ -149,32 +175,29 @@ def destroy(target: str = "local", state_root: Path = STATE_ROOT, stop_cloud: bo
         import localcloud
 
         status = localcloud.status()
-        recorded = json.loads(_boot_file(stack).read_text()) if _boot_file(stack).exists() else {}
-        if not status["running"] or recorded.get("boot_id") != status.get("boot_id"):
-            stack.forget_state()  # the emulator keeps state in memory: what it held is gone
-            _boot_file(stack).unlink(missing_ok=True)
-            if stop_cloud:
-                localcloud.stop()
-            steps.console.print("the local cloud is not running (or restarted): nothing of this deploy is left; "
-                                "state cleared")
+        if not status["running"]:
+            personalize.forget(stack)
+            if stack.has_resources():
+                stack.forget_state()  # the emulator keeps state in memory: what it held is gone
+                steps.console.print("the local cloud is not running: nothing of this deploy is left; state cleared")
+            else:
+                steps.console.print("nothing is deployed on the local cloud")
             return steps.timings
         endpoint = status["endpoint"]
+        if forget_if_emulator_lost_it(stack, endpoint, steps):
+            personalize.forget(stack)
+    region = region_for(stack, region)
+    personalize.teardown(stack, endpoint, steps, region)
     if stack.has_resources():
         with steps("terraform init"):
             stack.init()
         outputs = stack.outputs()
-        s3 = boto3_client("s3", endpoint)
-        with steps("empty the buckets (every version)"):
-            for bucket in (outputs.get("site_bucket"), outputs.get("models_bucket")):
-                if bucket:
-                    site.empty_bucket(s3, bucket)
-        if not lambda_zip.PACKAGE.exists():
-            with steps("build the Lambda package (Terraform hashes it even to destroy)"):
-                lambda_zip.build()
-        variables = {"local_endpoint": endpoint} if endpoint else {}
-        with steps(f"terraform destroy ({target})"):
-            stack.destroy({**variables, "lambda_zip": str(lambda_zip.PACKAGE)})
-    _boot_file(stack).unlink(missing_ok=True)
+        with steps(f"terraform destroy ({target}{', ' + region if region else ''})"):
+            stack.destroy({"region": region, "local_endpoint": endpoint})
+        steps.console.print(f"removed {len(outputs.get('function_names') or {})} functions, the API, the workflow, "
+                            "both tables and both buckets")
+    else:
+        steps.console.print(f"nothing is deployed on {target}")
     if target == "local" and stop_cloud:
         import localcloud
 
@@ -183,5 +206,5 @@ def destroy(target: str = "local", state_root: Path = STATE_ROOT, stop_cloud: bo
     return steps.timings
 
 
-if __name__ == "__main__":  # python -m devtasks.stack_deploy [local|aws]
+if __name__ == "__main__":  # python -m devtasks.stack_deploy [local|aws]: the fault tests interrupt this
     print(deploy(sys.argv[1] if len(sys.argv) > 1 else "local").outputs)

@@ -1,10 +1,10 @@
 """What `invoke status` and `invoke logs` read: the Terraform outputs and CloudWatch Logs."""
 from __future__ import annotations
 
-import json
 import time
 
-from devtasks.stack_deploy import boto3_client
+from devtasks import emulator
+from devtasks.clients import client
 from devtasks.terraform import TARGETS, Stack
 
 
@@ -25,7 +25,7 @@ def describe() -> str:
         if not outputs:
             lines.append(f"{target}: nothing deployed")
             continue
-        lines.append(f"{target}: deployed")
+        lines.append(f"{target}: deployed in {outputs.get('region')}")
         lines.append(f"  website: {outputs['website_url']}")
         lines.append(f"  API:     {outputs['api_url']}")
         lines.append(f"  functions: {', '.join(outputs['function_names'].values())}")
@@ -33,11 +33,10 @@ def describe() -> str:
             import localcloud
 
             cloud = localcloud.status()
-            boot = stack.state_root / "local" / "localcloud.json"
-            recorded = json.loads(boot.read_text()).get("boot_id") if boot.exists() else None
             if not cloud["running"]:
                 lines.append("  local cloud: stopped (its resources are gone; `invoke deploy` re-applies)")
-            elif cloud["boot_id"] != recorded:
+            elif emulator.state_is_stale(stack.resources(),
+                                         lambda service: client(service, outputs["region"], cloud["endpoint"])):
                 lines.append("  local cloud: restarted since the deploy (`invoke deploy` re-applies)")
             else:
                 lines.append(f"  local cloud: running at {cloud['endpoint']} (pid {cloud['pid']})")
@@ -53,22 +52,21 @@ def tail(target: str, name: str, minutes: int = 30, follow: bool = False) -> Non
     function = functions.get(name, name)
     if function not in functions.values():
         raise LookupFailed(f"unknown function {name!r}: choose one of {', '.join(functions)}")
-    endpoint = None
+    endpoint = outputs.get("endpoint") or None
     if target == "local":
         import localcloud
 
         if not localcloud.is_running():
             raise LookupFailed("the local cloud is not running: `invoke deploy` starts it")
-        endpoint = localcloud.endpoint()
-    client = boto3_client("logs", endpoint)
+    logs = client("logs", outputs["region"], endpoint)
     since = int((time.time() - minutes * 60) * 1000)
     seen: set[str] = set()
     while True:
         try:
-            pages = client.get_paginator("filter_log_events").paginate(
+            pages = logs.get_paginator("filter_log_events").paginate(
                 logGroupName=f"/aws/lambda/{function}", startTime=since)
             events = [e for page in pages for e in page.get("events", [])]
-        except client.exceptions.ResourceNotFoundException:
+        except logs.exceptions.ResourceNotFoundException:
             events = []
         for event in sorted(events, key=lambda e: e["timestamp"]):
             if event["eventId"] not in seen:

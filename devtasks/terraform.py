@@ -10,7 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 from python_terraform import IsFlagged, Terraform
@@ -18,13 +22,22 @@ from python_terraform import IsFlagged, Terraform
 from devtasks.paths import BUILD, ROOT
 
 CONFIG_DIR = ROOT / "terraform"
-STATE_ROOT = BUILD / "terraform"
+# Where the states live (RECOMMENDER_STATE_ROOT moves them, e.g. for a test's private stack).
+STATE_ROOT = Path(os.environ.get("RECOMMENDER_STATE_ROOT") or BUILD / "terraform")
 TARGETS = ("local", "aws")
-TIMEOUT_S = 900  # a provider retrying a failing call forever must not hang a deploy
+# On the local cloud a provider retrying a failing call forever must not hang a deploy. On AWS
+# nothing is cut short: a first CloudFront distribution alone can take longer than any fixed
+# limit, and a killed apply leaves resources outside the state (a retry would make twins).
+LOCAL_TIMEOUT_S = 900
+GRACE_S = 120  # after asking Terraform to stop: how long the local target waits before killing it
 
 
 class TerraformError(RuntimeError):
     """A Terraform command failed; the message carries the end of its output."""
+
+
+class TerraformInterrupted(TerraformError):
+    """Terraform was asked to stop (Ctrl-C) and stopped cleanly, saving the state of what it made."""
 
 
 def _environment(data_dir: Path) -> dict[str, str]:
@@ -76,26 +89,91 @@ class Stack:
             path.unlink(missing_ok=True)
 
     def _call(self, what: str, *args, workspace: bool = True, **options) -> tuple[int, str, str]:
-        """Run ``terraform <what>``: python-terraform builds the command line, we run it within TIMEOUT_S."""
+        """Run ``terraform <what>`` (python-terraform builds the command line), streaming its output to the log.
+
+        Terraform runs in its own session so a terminal's Ctrl-C reaches only us: we pass one
+        interrupt on (Terraform then finishes the calls in flight and saves the state) and wait.
+        """
         env = _environment(self.data_dir)
         if workspace:
             env["TF_WORKSPACE"] = self.target
         self.log.parent.mkdir(parents=True, exist_ok=True)
         command = self._tf.generate_cmd_string(what, *args, **options)
         try:
-            done = subprocess.run(command, cwd=CONFIG_DIR, env=env, capture_output=True, text=True,
-                                  timeout=TIMEOUT_S)
-            code, out, err = done.returncode, done.stdout, done.stderr
-        except subprocess.TimeoutExpired as expired:
-            partial = expired.stdout or ""
-            code, out = -1, partial.decode(errors="replace") if isinstance(partial, bytes) else partial
-            err = (f"terraform {what} did not finish within {TIMEOUT_S} s: a service is probably failing and the "
-                   "provider keeps retrying; see the local cloud's log (`invoke cloud.status`)")
+            with self.log.open("a") as log:
+                log.write(f"$ {' '.join(command)}\n")
+                log.flush()
+                process = subprocess.Popen(command, cwd=CONFIG_DIR, env=env, stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+                out, err = _Collector(process.stdout, log), _Collector(process.stderr, log)
+                code = self._wait(process, what)
+                out.join(), err.join()
         finally:
             self._tf.temp_var_files.clean_up()
-        with self.log.open("a") as log:
-            log.write(f"$ {' '.join(command)}\n{out}\n{err}\n")
-        return code, out, err
+        if code == "interrupted":
+            raise TerraformInterrupted(self._interrupted_message(what))
+        if code == "timeout":
+            return -1, out.text, (f"terraform {what} did not finish within {LOCAL_TIMEOUT_S} s: a local cloud service "
+                                  "is probably failing and the provider keeps retrying; see the local cloud's log "
+                                  "(`invoke cloud.status`)")
+        return code, out.text, err.text
+
+    def _wait(self, process: subprocess.Popen, what: str):
+        """The exit code; "interrupted" after a Ctrl-C, "timeout" when the local target's limit passed.
+
+        A first Ctrl-C lets Terraform finish: an interrupted provider can leave a resource it was
+        creating outside the state (the next apply then fails with "already exists"). A second one
+        passes the interrupt on (Terraform stops scheduling, finishes the calls in flight, saves the
+        state); after that we only wait.
+        """
+        deadline = time.monotonic() + LOCAL_TIMEOUT_S if self.target == "local" else None
+        asked_to_stop = None
+        while True:
+            try:
+                code = process.wait(timeout=1.0)
+                return "interrupted" if asked_to_stop in ("finish", "interrupt") and code in (0, 1) else code
+            except subprocess.TimeoutExpired:
+                pass
+            except KeyboardInterrupt:
+                if asked_to_stop is None:
+                    asked_to_stop = "finish"
+                    print(self._finishing_message(what), file=sys.stderr, flush=True)
+                elif asked_to_stop == "finish":
+                    asked_to_stop = "interrupt"
+                    process.send_signal(signal.SIGINT)
+                    print(self._stopping_message(what), file=sys.stderr, flush=True)
+                else:
+                    print("still waiting for Terraform to stop cleanly (see "
+                          f"{self.log}); killing it now could leave resources outside the state",
+                          file=sys.stderr, flush=True)
+                continue
+            now = time.monotonic()
+            if deadline is not None and asked_to_stop is None and now > deadline:
+                asked_to_stop = "timeout"
+                process.send_signal(signal.SIGINT)
+                deadline = now + GRACE_S
+            elif deadline is not None and asked_to_stop == "timeout" and now > deadline:
+                process.kill()
+                process.wait()
+                return "timeout"
+
+    def _finishing_message(self, what: str) -> str:
+        slow = " (on AWS a CloudFront change can keep it busy for many minutes)" if self.target == "aws" else ""
+        return (f"\ninterrupt received: letting terraform {what} finish so the state records everything it "
+                f"creates{slow}, then stopping. Ctrl-C again stops Terraform sooner, at the risk of a resource "
+                f"being created outside the state. Progress: {self.log}")
+
+    def _stopping_message(self, what: str) -> str:
+        where = "AWS" if self.target == "aws" else "the local cloud"
+        return (f"\nsecond interrupt: Terraform is finishing the {where} calls already under way and saving "
+                f"the state; waiting for it to stop. Progress: {self.log}")
+
+    def _interrupted_message(self, what: str) -> str:
+        again = "invoke deploy" if what == "apply" else f"invoke {what}"
+        if self.target == "aws":
+            again += " --target aws"
+        return (f"interrupted: terraform {what} stopped cleanly and the state records everything it created. "
+                f"Run `{again}` to finish.")
 
     def _run(self, what: str, *args, workspace: bool = True, **kwargs) -> str:
         code, out, err = self._call(what, *args, workspace=workspace, **kwargs)
@@ -116,11 +194,13 @@ class Stack:
         self._run("workspace select", "-or-create", self.target, workspace=False, no_color=IsFlagged)
 
     def _vars(self, variables: dict) -> dict:
-        return {"target": self.target, **variables}
+        return {"target": self.target, **{k: v for k, v in variables.items() if v is not None}}
 
-    def apply(self, variables: dict) -> dict:
-        """``terraform apply`` and return the outputs; ``self.changes`` counts what it did."""
-        out = self._run("apply", input=False, auto_approve=IsFlagged, no_color=IsFlagged, var=self._vars(variables))
+    def apply(self, variables: dict, targets: tuple[str, ...] = ()) -> dict:
+        """``terraform apply`` (only ``targets`` and their dependencies, if given) and return the outputs;
+        ``self.changes`` counts what it did."""
+        out = self._run("apply", input=False, auto_approve=IsFlagged, no_color=IsFlagged, var=self._vars(variables),
+                        target=list(targets) or None)
         found = re.search(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed", out or "")
         self.changes = dict(zip(("added", "changed", "destroyed"), map(int, found.groups()))) if found else {}
         return self.outputs()
@@ -135,13 +215,54 @@ class Stack:
         # python-terraform's destroy() adds -force, which Terraform >= 0.15 rejects: force=None drops it.
         code, out, err = self._call("destroy", force=None, auto_approve=IsFlagged, input=False, no_color=IsFlagged,
                                     var=self._vars(variables))
+        self._last_code = code
         if code:
             tail = "\n".join((err or out).strip().splitlines()[-25:])
             raise TerraformError(f"terraform destroy failed (exit {code}); full log: {self.log}\n{tail}")
 
     def outputs(self) -> dict:
-        """The root outputs as plain values (empty if nothing is deployed)."""
-        if not self.state_file.exists():
+        """The root outputs as plain values, read from the state (empty if nothing is deployed)."""
+        try:
+            state = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
             return {}
-        out = self._run("output", json=IsFlagged, no_color=IsFlagged)
-        return {name: entry["value"] for name, entry in json.loads(out or "{}").items()}
+        return {name: entry.get("value") for name, entry in state.get("outputs", {}).items()}
+
+    def resources(self) -> list[dict]:
+        """Every managed resource instance in the state: ``{"type", "address", "attributes"}``."""
+        try:
+            state = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return []
+        found = []
+        for resource in state.get("resources", []):
+            if resource.get("mode") != "managed":
+                continue
+            address = ".".join(filter(None, (resource.get("module"), resource["type"], resource["name"])))
+            for instance in resource.get("instances", []):
+                found.append({"type": resource["type"], "address": address,
+                              "attributes": instance.get("attributes", {})})
+        return found
+
+
+_LOG_LOCK = threading.Lock()
+
+
+class _Collector(threading.Thread):
+    """Reads one of Terraform's output streams to the end, into the log and into ``text``."""
+
+    def __init__(self, stream, log):
+        super().__init__(daemon=True)
+        self.stream, self.log, self.lines = stream, log, []
+        self.start()
+
+    def run(self) -> None:
+        for line in self.stream:
+            self.lines.append(line)
+            with _LOG_LOCK:  # stdout and stderr share the log: whole lines only
+                self.log.write(line)
+                self.log.flush()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)

@@ -16,8 +16,18 @@ class ConfigError(RuntimeError):
 class Settings:
     """What every function needs to know about the deployed stack.
 
-    Attributes mirror the environment variables Terraform sets
-    (terraform/modules/functions/main.tf).
+    Attributes mirror the environment variables Terraform sets (terraform/main.tf,
+    ``local.environment``):
+
+    results_table, events_table : DynamoDB tables of stored results and of events.
+    models_bucket, model_prefix : where the model artifact is; the prefix is content-addressed
+        (``models/<hash>/``), so a new model is a new prefix.
+    cors_origin : another origin allowed to call the API ("" when the site shares the API's origin).
+    result_ttl_days : days a stored result stays retrievable.
+    recommender_backend : "builtin" or "personalize".
+    state_machine_arn : the workflow the api function starts synchronously (api function only).
+    max_body_bytes : the largest request body accepted.
+    model_dir : where the artifact is downloaded (under /tmp on Lambda).
     """
 
     results_table: str
@@ -30,6 +40,10 @@ class Settings:
     state_machine_arn: str
     max_body_bytes: int
     model_dir: str
+    personalize_campaign_arn: str = ""
+    personalize_tracking_id: str = ""
+    personalize_users_dataset_arn: str = ""
+    personalize_filter_arn: str = ""
 
 
 def from_env(env: Mapping[str, str]) -> Settings:
@@ -54,8 +68,11 @@ def from_env(env: Mapping[str, str]) -> Settings:
         return int(raw)
 
     backend = env.get("RECOMMENDER_BACKEND", "builtin").strip() or "builtin"
-    if backend not in ("builtin", "personalize"):
-        raise ConfigError(f"RECOMMENDER_BACKEND must be builtin or personalize, got {backend!r}")
+    if backend not in ("builtin", "personalize", "both"):
+        raise ConfigError(f"RECOMMENDER_BACKEND must be builtin, personalize or both, got {backend!r}")
+    personalize = {name.lower(): (need(name) if backend != "builtin" else env.get(name, "").strip())
+                   for name in ("PERSONALIZE_CAMPAIGN_ARN", "PERSONALIZE_TRACKING_ID",
+                                "PERSONALIZE_USERS_DATASET_ARN", "PERSONALIZE_FILTER_ARN")}
     prefix = need("MODEL_PREFIX")
     if not prefix.endswith("/"):
         raise ConfigError(f"MODEL_PREFIX must end with a slash, got {prefix!r}")
@@ -69,7 +86,8 @@ def from_env(env: Mapping[str, str]) -> Settings:
         recommender_backend=backend,
         state_machine_arn=env.get("STATE_MACHINE_ARN", "").strip(),
         max_body_bytes=whole("MAX_BODY_BYTES", "8192", 256, 1_000_000),
-        model_dir=env.get("MODEL_DIR", "/tmp/model").strip() or "/tmp/model",
+        model_dir=env.get("MODEL_DIR", "").strip() or os.path.join(env.get("TMPDIR") or "/tmp", "model"),
+        **personalize,
     )
 
 

@@ -47,6 +47,11 @@ def log(level: int, message: str, exc_info: bool = False, **fields: Any) -> None
     get_logger().log(level, message, exc_info=exc_info, extra={"fields": fields})
 
 
+def request_id() -> str:
+    """The request id of the invocation being served ("-" outside one)."""
+    return _request_id.get()
+
+
 @contextlib.contextmanager
 def invocation(context: Any) -> Iterator[str]:
     """Tag every line logged inside with this invocation's request id and function name."""

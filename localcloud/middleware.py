@@ -1,28 +1,27 @@
 """The WSGI middleware: our routes first, moto's server app for everything else."""
 from __future__ import annotations
 
-import io
 import json
 import re
 import sys
 import threading
 import time
 import traceback
-from urllib.parse import unquote
 
-from localcloud import apigateway_store, settings
-from localcloud.lambda_api import FUNCTION_PATH, INVOKE_PATH, handle_invoke
-from localcloud.lambda_runtime import LambdaRuntime
-from localcloud.wsgi import Reply, aws_json_error, call_app, json_reply, read_body, service_of
+from localcloud import faults, settings
+from localcloud.apigateway import control as apigateway_control
+from localcloud.apigateway import store as apigateway_store
+from localcloud.functions.invoke import FUNCTION_PATH, INVOKE_PATH, handle_delete, handle_invoke
+from localcloud.functions.runtime import LambdaRuntime
+from localcloud.wsgi import IN_PROCESS, Reply, aws_json_error, call_app, json_reply, read_body, service_of
 
 HEALTH_PATH = "/_localcloud/health"
 WEBSITE_PREFIX = "/_website/"
 EXECUTE_API = re.compile(r"^/restapis/(?P<api>[^/]*)/(?P<stage>[^/]*)/_user_request_(?P<path>/.*)?$")
-REST_API_DOC = re.compile(r"^/restapis/(?P<api>[^/]+)/?$")
 
 
 class LocalCloud:
-    """Serve moto plus Lambda execution, API Gateway invocation, Step Functions fixes, websites.
+    """Serve moto plus Lambda execution, API Gateway invocation, Step Functions fixes, Personalize, websites.
 
     Parameters
     ----------
@@ -35,19 +34,25 @@ class LocalCloud:
     def __init__(self, port: int, boot_id: str):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        from localcloud import stepfunctions_runtime
+        from localcloud.dynamodb import transactions as dynamodb_transactions
+        from localcloud.stepfunctions import runtime as stepfunctions_runtime
 
+        dynamodb_transactions.install()
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.port, self.boot_id, self.started = port, boot_id, time.time()
         self.endpoint = f"http://{settings.HOST}:{port}"
-        self.runtime = LambdaRuntime(self.endpoint, settings.state_dir() / "lambda")
+        self.faults = faults.Faults()
+        self.runtime = LambdaRuntime(self.endpoint, settings.state_dir() / "lambda", faults=self.faults)
         self.openapi = apigateway_store.OpenApiStore()
         stepfunctions_runtime.install(port, app=self)
         _cache_module_list()
+        self.requests = {"http": 0, "in_process": 0, "direct": 0}
+        self._count_lock = threading.Lock()
         self._stopping = threading.Event()
         threading.Thread(target=self._reap, daemon=True, name="localcloud-reaper").start()
 
     def __call__(self, environ: dict, start_response):
+        self.count("in_process" if environ.get(IN_PROCESS) else "http")
         try:
             reply = self.route(environ)
         except Exception as exc:  # never a stack trace to the client; the log keeps it
@@ -55,26 +60,41 @@ class LocalCloud:
             reply = aws_json_error(500, "InternalFailure", f"the local cloud failed on this request: {exc}")
         return reply(environ, start_response)
 
+    def count(self, transport: str) -> None:
+        """Count a request by how it arrived (http, in_process, direct), for status and tests."""
+        with self._count_lock:
+            self.requests[transport] += 1
+
     def route(self, environ: dict) -> Reply:
         path = environ.get("PATH_INFO", "") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return json_reply(200, self.health())
+        if path == faults.PATH:
+            return faults.handle(environ, self.faults, self.runtime.retire_function)
         if path.startswith(WEBSITE_PREFIX) or path.rstrip("/") + "/" == WEBSITE_PREFIX:
             from localcloud.website import serve_website
 
             return serve_website(environ, path[len(WEBSITE_PREFIX):])
         match = EXECUTE_API.match(path)
         if match:
-            from localcloud.apigateway import invoke_rest_api
+            from localcloud.apigateway.invoke import invoke_rest_api
 
             return invoke_rest_api(self, environ, match["api"], match["stage"], match["path"] or "/")
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB_20120810.") and self.faults.dynamodb_fault(target[18:], read_body(environ)):
+            return faults.throttled()
         if target.startswith("AWSStepFunctions."):
-            from localcloud import stepfunctions
+            from localcloud.stepfunctions import operations as stepfunctions
 
             return stepfunctions.handle(environ, self.forward) or self.forward(environ)
         service = service_of(environ)
+        if service == "personalize" or target.startswith("AmazonPersonalize."):
+            from localcloud.personalize import wire as personalize
+
+            reply = personalize.handle(environ)
+            if reply is not None:
+                return reply
         match = INVOKE_PATH.match(path)
         if match and service in (None, "lambda"):
             if method != "POST":
@@ -82,14 +102,9 @@ class LocalCloud:
             return handle_invoke(self.runtime, environ, match["name"])
         deleted = FUNCTION_PATH.match(path) if service == "lambda" and method == "DELETE" else None
         if deleted and not deleted.group(2):
-            reply = self.forward(environ)
-            if reply.status < 300:
-                name = unquote(deleted["name"])
-                name = name.split(":function:", 1)[1].split(":")[0] if ":function:" in name else name
-                self.runtime.retire_function(name)
-            return reply
+            return handle_delete(self.runtime, environ, deleted["name"], self.forward)
         if service == "apigateway":
-            return self._apigateway_control(environ, path, method)
+            return apigateway_control.handle(environ, self.forward, self.openapi)
         return self.forward(environ)
 
     def forward(self, environ: dict) -> Reply:
@@ -118,63 +133,21 @@ class LocalCloud:
         return reply
 
     def health(self) -> dict:
+        from localcloud.stepfunctions import runtime as stepfunctions_runtime
+
         return {"status": "ok", "boot_id": self.boot_id, "started_at": self.started, "port": self.port,
                 "endpoint": self.endpoint,
-                "lambda_workers": {k: len(v) for k, v in self.runtime.workers().items()}}
+                "lambda_workers": {k: len(v) for k, v in self.runtime.workers().items()},
+                "requests": dict(self.requests), "programs_parsed": stepfunctions_runtime.programs_parsed()}
 
     def close(self) -> None:
         self._stopping.set()
         self.runtime.retire(None)
 
-    def _apigateway_control(self, environ: dict, path: str, method: str) -> Reply:
-        """Keep the OpenAPI body Terraform sends, so validators and models can be honoured."""
-        match = REST_API_DOC.match(path)
-        is_put = match is not None and method == "PUT"
-        is_import = path.rstrip("/") == "/restapis" and method == "POST" and "mode=import" in environ.get(
-            "QUERY_STRING", "")
-        if not (is_put or is_import):
-            reply = self.forward(environ)
-            if match and method == "DELETE" and reply.status < 300:
-                self.openapi.forget(match["api"])
-            return reply
-        body = read_body(environ)
-        doc = apigateway_store.parse_document(body)
-        if doc is not None and isinstance(doc.get("paths"), dict):
-            patched = json.dumps(apigateway_store.normalise_for_moto(doc)).encode()
-            environ["localcloud.body"], environ["wsgi.input"] = patched, io.BytesIO(patched)
-            environ["CONTENT_LENGTH"] = str(len(patched))
-        reply = self.forward(environ)
-        if reply.status >= 500:  # a 5xx makes Terraform retry for minutes; the document is at fault
-            try:
-                detail = json.loads(reply.body).get("message", "")
-            except (ValueError, AttributeError):
-                detail = reply.body[:300].decode("utf-8", "replace")
-            return aws_json_error(400, "BadRequestException",
-                                  f"the local cloud could not import this OpenAPI document: {detail}")
-        if reply.status < 300:
-            try:
-                api_id = match["api"] if is_put else json.loads(reply.body)["id"]
-            except (ValueError, KeyError, TypeError):
-                return reply
-            self.openapi.remember(api_id, body, environ.get("QUERY_STRING", ""))
-            _coalesce(environ, api_id)
-        return reply
-
     def _reap(self) -> None:
         while not self._stopping.wait(30):
             self.runtime.reap_idle()
             _prune_interpreter_threads()
-
-
-def _coalesce(environ: dict, api_id: str) -> None:
-    """Fold the duplicate resources moto's PutRestApi leaves behind (see coalesce_resources)."""
-    from moto.apigateway.models import apigateway_backends
-
-    from localcloud.wsgi import account_of, region_of
-
-    api = apigateway_backends[account_of(environ)][region_of(environ)].apis.get(api_id)
-    if api is not None:
-        apigateway_store.coalesce_resources(api)
 
 
 def _cache_module_list() -> None:

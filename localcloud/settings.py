@@ -35,3 +35,9 @@ def state_dir() -> Path:
 def lambda_workers_cap() -> int:
     """Warm workers allowed per function (``LOCALCLOUD_LAMBDA_WORKERS``, default 3)."""
     return max(1, int(os.environ.get("LOCALCLOUD_LAMBDA_WORKERS", "3")))
+
+
+def website_headers_file() -> Path:
+    """The site's security headers, shared with CloudFront's policy (``LOCALCLOUD_WEBSITE_HEADERS`` overrides)."""
+    override = os.environ.get("LOCALCLOUD_WEBSITE_HEADERS")
+    return Path(override) if override else PROJECT_ROOT / "terraform" / "modules" / "website" / "security_headers.json"

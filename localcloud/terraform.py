@@ -1,4 +1,4 @@
-"""Terraform against the local cloud: CLI environment and provider settings."""
+"""Terraform against the local cloud: the CLI environment (provider mirror, plugin cache)."""
 from __future__ import annotations
 
 import os
@@ -7,8 +7,6 @@ from pathlib import Path
 from localcloud import settings
 
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
-#: Provider ``endpoints`` keys for every service the project uses.
-SERVICES = ("apigateway", "cloudwatch", "dynamodb", "iam", "lambda", "logs", "s3", "sfn", "sts")
 
 
 def provider_mirror() -> Path | None:
@@ -55,26 +53,3 @@ def terraform_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env.setdefault("CHECKPOINT_DISABLE", "1")
     return env
 
-
-def provider_endpoints(endpoint: str | None = None) -> dict[str, str]:
-    """The AWS provider ``endpoints`` block for the local target: every service at one URL."""
-    if endpoint is None:
-        from localcloud.control import endpoint as current
-
-        endpoint = current()
-    return {service: endpoint for service in SERVICES}
-
-
-def provider_settings(endpoint: str | None = None) -> dict:
-    """All provider arguments for the local target (as Terraform JSON ``provider.aws``)."""
-    return {
-        "region": settings.DEFAULT_REGION,
-        "access_key": "test",
-        "secret_key": "test",
-        "skip_credentials_validation": True,
-        "skip_metadata_api_check": True,
-        "skip_requesting_account_id": True,
-        "skip_region_validation": True,
-        "s3_use_path_style": True,
-        "endpoints": [provider_endpoints(endpoint)],
-    }

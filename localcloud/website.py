@@ -1,10 +1,13 @@
 """S3 static website hosting at ``/_website/<bucket>/<key>`` (same origin as the API)."""
 from __future__ import annotations
 
+import functools
+import json
 import mimetypes
 import re
 import urllib.parse
 
+from localcloud import settings
 from localcloud.wsgi import Reply, account_of
 
 _INDEX = re.compile(rb"<IndexDocument>\s*<Suffix>([^<]+)</Suffix>", re.S)
@@ -45,10 +48,45 @@ def serve_website(environ: dict, rest: str) -> Reply:
         error_key = _ERROR.search(config)
         if error_key and bucket.keys.get(error_key.group(1).decode()) is not None:
             page = bucket.keys.get(error_key.group(1).decode())
-            return Reply(404, page.value, {}, _content_type(page, error_key.group(1).decode()))
+            return Reply(404, page.value, security_headers(_origin(environ)),
+                         _content_type(page, error_key.group(1).decode()))
         return _page(404, "Not Found", f"NoSuchKey: {key}")
-    headers = {"ETag": obj.etag, "Last-Modified": obj.last_modified_RFC1123, "Cache-Control": "no-cache"}
+    headers = {"ETag": obj.etag, "Last-Modified": obj.last_modified_RFC1123, "Cache-Control": "no-cache",
+               **security_headers(_origin(environ))}
     return Reply(200, obj.value, headers, _content_type(obj, key))
+
+
+def _origin(environ: dict) -> str:
+    """The API's origin: this server's endpoint (the URL deploy writes into the page)."""
+    return f"http://{settings.HOST}:{environ.get('SERVER_PORT', settings.DEFAULT_PORT)}"
+
+
+def security_headers(api_origin: str) -> dict[str, str]:
+    """The headers CloudFront's response headers policy adds, from the same file.
+
+    Locally the API is this server, so ``{api_origin}`` is its endpoint.
+    """
+    spec = _security_spec()
+    if not spec:
+        return {}
+    hsts = spec["strict_transport_security"]
+    return {
+        "Content-Security-Policy": spec["content_security_policy"].replace("{api_origin}", api_origin),
+        "Strict-Transport-Security": f"max-age={hsts['max_age_seconds']}"
+                                     + ("; includeSubDomains" if hsts.get("include_subdomains") else "")
+                                     + ("; preload" if hsts.get("preload") else ""),
+        "X-Content-Type-Options": spec["content_type_options"],
+        "X-Frame-Options": spec["frame_options"],
+        "Referrer-Policy": spec["referrer_policy"],
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _security_spec() -> dict:
+    try:
+        return json.loads(settings.website_headers_file().read_text())
+    except (OSError, ValueError):  # a local cloud used outside this project serves none
+        return {}
 
 
 def _content_type(obj, key: str) -> str:

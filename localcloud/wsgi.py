@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import uuid
 from typing import Any, Callable, Iterable
 
 from localcloud.settings import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 MAX_BODY = 64 * 1024 * 1024
+IN_PROCESS = "localcloud.in_process"  # environ key: the request came from this process, not a socket
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([^/,]+)/([^/,]+)/aws4_request")
 
 StartResponse = Callable[..., Any]
@@ -41,7 +43,7 @@ def json_reply(status: int, document: Any, headers: dict[str, str] | None = None
 def aws_json_error(status: int, code: str, message: str) -> Reply:
     """An error as AWS JSON protocols (Lambda, Step Functions) shape it."""
     return json_reply(status, {"__type": code, "message": message, "Message": message},
-                      {"X-Amzn-ErrorType": code}, "application/x-amz-json-1.0")
+                      {"X-Amzn-ErrorType": code, "x-amzn-RequestId": str(uuid.uuid4())}, "application/x-amz-json-1.0")
 
 
 def read_body(environ: dict) -> bytes:

@@ -23,6 +23,7 @@ provider "aws" {
       s3             = endpoints.value
       sfn            = endpoints.value
       sts            = endpoints.value
+      wafv2          = endpoints.value
     }
   }
 

@@ -21,7 +21,7 @@ variable "local_endpoint" {
 }
 
 variable "region" {
-  description = "AWS region of every resource."
+  description = "AWS region of every resource (`invoke deploy --region` passes it; the `region` output records it)."
   type        = string
   default     = "us-east-1"
 
@@ -43,40 +43,90 @@ variable "name" {
 }
 
 variable "lambda_zip" {
-  description = "Path of the Lambda deployment package built by `invoke build` (same source, same bytes)."
+  description = "Path of the Lambda deployment package; empty: the one `invoke build --runtime <lambda_runtime>` writes (build/lambda/recommender-<runtime>.zip)."
   type        = string
-  default     = "../build/lambda/recommender.zip"
+  default     = ""
 
   validation {
-    condition     = endswith(var.lambda_zip, ".zip")
-    error_message = "Set lambda_zip to the .zip that `invoke build` writes (build/lambda/recommender.zip)."
+    condition     = var.lambda_zip == "" || endswith(var.lambda_zip, ".zip")
+    error_message = "Set lambda_zip to a .zip that `invoke build` writes (build/lambda/recommender-<runtime>.zip), or leave it empty."
   }
 }
 
-variable "model_prefix" {
-  description = "Key prefix of the model artifact (model.npz + manifest.json) in the models bucket."
+variable "model_dir" {
+  description = "Folder of the trained model artifact (manifest.json + model.npz) that Terraform uploads, content-addressed, before the functions point at it."
   type        = string
-  default     = "default/"
+  default     = "../build/models/default"
+}
+
+variable "lambda_runtime" {
+  description = "Lambda runtime of every function. python3.11 runs on Amazon Linux 2 (see the README's runtime note); the zip's numpy is built for the same Python (`invoke build --runtime`)."
+  type        = string
+  default     = "python3.11"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._-]+/$", var.model_prefix))
-    error_message = "Set model_prefix to a folder-like key ending in a slash, e.g. default/."
+    condition     = contains(["python3.11", "python3.12", "python3.13"], var.lambda_runtime)
+    error_message = "Set lambda_runtime to python3.11, python3.12 or python3.13 (and build the zip for it: invoke build --runtime ...)."
   }
 }
 
-variable "model_version" {
-  description = "Fingerprint of the uploaded model artifact; a new one restarts warm functions so they load it."
-  type        = string
-  default     = "unversioned"
+variable "reserved_concurrency" {
+  description = "Concurrent executions reserved for, and capping, each function (a cost guard); -1 reserves none (needed on accounts whose concurrency quota is 10)."
+  type        = number
+  default     = 10
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._-]{1,64}$", var.model_version))
-    error_message = "Set model_version to 1-64 letters, digits, dots, dashes or underscores (invoke deploy uses the artifact's hash)."
+    condition     = var.reserved_concurrency == -1 || (var.reserved_concurrency >= 1 && var.reserved_concurrency <= 1000 && floor(var.reserved_concurrency) == var.reserved_concurrency)
+    error_message = "Set reserved_concurrency to a whole number between 1 and 1000, or -1 for no reservation."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch Logs keeps function, workflow and API access logs."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "Set log_retention_days to a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "waf_rate_limit" {
+  description = "Requests per 5 minutes one client IP may send to the API before an AWS WAF rule blocks it; 0 = no web ACL (about $6/month when on)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.waf_rate_limit == 0 || (var.waf_rate_limit >= 10 && var.waf_rate_limit <= 2000000000)
+    error_message = "Set waf_rate_limit to 0 (off) or between 10 and 2000000000 requests per 5 minutes."
+  }
+}
+
+variable "site_domain" {
+  description = "Custom domain of the site on AWS (e.g. shop.example.org), served with site_certificate_arn over TLS 1.2+; empty: CloudFront's *.cloudfront.net name."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.site_domain == "" || can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", var.site_domain))
+    error_message = "Set site_domain to a host name such as shop.example.org (no scheme, no path), or leave it empty."
+  }
+}
+
+variable "site_certificate_arn" {
+  description = "ARN of an issued ACM certificate for site_domain, in us-east-1 (CloudFront reads certificates only there)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.site_certificate_arn == "" || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/.+$", var.site_certificate_arn))
+    error_message = "Set site_certificate_arn to an ACM certificate ARN in us-east-1 (arn:aws:acm:us-east-1:ACCOUNT:certificate/ID); CloudFront uses certificates from us-east-1 only."
   }
 }
 
 variable "cors_origin" {
-  description = "Origin allowed to call the API from a browser. Empty: the site's own origin."
+  description = "Another origin allowed to call the API from a browser (the site itself calls it on its own origin). Empty: none on AWS, the local cloud's origin locally."
   type        = string
   default     = ""
 
@@ -120,13 +170,13 @@ variable "result_ttl_days" {
 }
 
 variable "recommender_backend" {
-  description = "Who answers recommendations: `builtin` (our engine, the default) or `personalize` (an Amazon Personalize campaign)."
+  description = "Who answers recommendations: `builtin` (our engine, the default), `personalize` (an Amazon Personalize campaign) or `both` (the engine's list with Personalize's beside it, to compare)."
   type        = string
   default     = "builtin"
 
   validation {
-    condition     = contains(["builtin", "personalize"], var.recommender_backend)
-    error_message = "Set recommender_backend to \"builtin\" or \"personalize\"."
+    condition     = contains(["builtin", "personalize", "both"], var.recommender_backend)
+    error_message = "Set recommender_backend to \"builtin\", \"personalize\" or \"both\"."
   }
 }
 
@@ -155,5 +205,16 @@ variable "personalize_users_dataset_arn" {
   validation {
     condition     = var.personalize_users_dataset_arn == "" || can(regex("^arn:aws[a-z-]*:personalize:[a-z0-9-]+:[0-9]{12}:dataset/.+$", var.personalize_users_dataset_arn))
     error_message = "Set personalize_users_dataset_arn to a dataset ARN (arn:aws:personalize:REGION:ACCOUNT:dataset/GROUP/USERS)."
+  }
+}
+
+variable "personalize_filter_arn" {
+  description = "ARN of the Amazon Personalize filter that excludes the visitor's chosen products (recommender_backend = personalize or both)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.personalize_filter_arn == "" || can(regex("^arn:aws[a-z-]*:personalize:[a-z0-9-]+:[0-9]{12}:filter/.+$", var.personalize_filter_arn))
+    error_message = "Set personalize_filter_arn to a filter ARN (arn:aws:personalize:REGION:ACCOUNT:filter/NAME)."
   }
 }

@@ -2,7 +2,8 @@
 
 The local cloud runs on a free port with its state in a temporary folder, and the
 Terraform state lives beside it, so a developer's own `invoke deploy` is never
-touched. Deployed once per session (~50 s), destroyed at the end. Attributes:
+touched. Deployed once per session (~50 s), destroyed at the end. `both_stack` is a second
+one answering with both backends (engine and the local cloud's Amazon Personalize). Attributes:
 ``website_url``, ``api_url``, ``endpoint``, ``outputs`` (every Terraform output),
 ``client(service)`` (boto3 for the stack's local cloud).
 """
@@ -37,6 +38,8 @@ class DeployedStack:
     port: int
     deployment: object = None
     destroyed: bool = False
+    backend: str | None = None            # builtin, personalize or both (devtasks/personalize.py)
+    personalize_data: Path | None = None  # the CSVs Personalize imports
     log: io.StringIO = field(default_factory=io.StringIO)
 
     @contextmanager
@@ -53,15 +56,23 @@ class DeployedStack:
                 else:
                     os.environ[key] = value
 
-    def deploy(self):
+    def env(self) -> dict:
+        """Environment for a subprocess that works on this stack (local cloud, Terraform state)."""
+        return dict(os.environ, LOCALCLOUD_STATE_DIR=str(self.root / "localcloud"), LOCALCLOUD_PORT=str(self.port),
+                    RECOMMENDER_STATE_ROOT=str(self.root / "terraform"))
+
+    def deploy(self, model_dir=None):
         """Deploy (or re-deploy) to this stack's local cloud; returns the Deployment."""
         from rich.console import Console
 
+        from devtasks.paths import DEFAULT_MODEL
         from devtasks.stack_deploy import deploy
 
         with self._cloud_env():
             self.deployment = deploy("local", state_root=self.root / "terraform", site_dir=self.root / "site",
-                                     port=self.port, console=Console(file=self.log, width=120))
+                                     port=self.port, console=Console(file=self.log, width=120),
+                                     model_dir=model_dir or DEFAULT_MODEL, backend=self.backend,
+                                     personalize_data=self.personalize_data)
         self.destroyed = False
         return self.deployment
 
@@ -108,15 +119,13 @@ class DeployedStack:
 
     def client(self, service: str):
         """A boto3 client for the stack's local cloud."""
-        from devtasks.stack_deploy import boto3_client
+        from devtasks.clients import client
 
-        return boto3_client(service, self.endpoint)
+        return client(service, "us-east-1", self.endpoint)
 
 
-@pytest.fixture(scope="session")
-def deployed_stack(tmp_path_factory):
-    """The product deployed to a local cloud on a free port; destroyed when the session ends."""
-    stack = DeployedStack(root=tmp_path_factory.mktemp("stack"), port=_free_port())
+def _up(stack: DeployedStack):
+    """Deploy ``stack``, yield it, destroy it; a failed deploy fails with the deploy's own progress lines."""
     try:
         stack.deploy()
     except Exception as error:  # show the deploy's own progress lines with the failure
@@ -128,3 +137,38 @@ def deployed_stack(tmp_path_factory):
     yield stack
     if not stack.destroyed:
         stack.destroy()
+
+
+@pytest.fixture(scope="session")
+def deployed_stack(tmp_path_factory):
+    """The product deployed to a local cloud on a free port; destroyed when the session ends."""
+    yield from _up(DeployedStack(root=tmp_path_factory.mktemp("stack"), port=_free_port()))
+
+
+PERSONALIZE_CUSTOMERS = 600  # the first customers of data/train: ~1,900 interactions, trained in seconds
+
+
+def first_customers(source: Path, n: int, target: Path) -> Path:
+    """Write the first ``n`` users of a Personalize dataset (their interactions, every item) into ``target``."""
+    import dataclasses
+
+    from recommender import load_dataset, write_dataset
+
+    ds = load_dataset(source)
+    keep = ds.inter_user < n
+    small = dataclasses.replace(
+        ds, user_ids=ds.user_ids[:n], user_fields={k: v[:n] for k, v in ds.user_fields.items()},
+        inter_user=ds.inter_user[keep], inter_item=ds.inter_item[keep], inter_timestamp=ds.inter_timestamp[keep],
+        inter_event_type=ds.inter_event_type[keep],
+        inter_event_value=None if ds.inter_event_value is None else ds.inter_event_value[keep])
+    write_dataset(small, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def both_stack(tmp_path_factory):
+    """The product deployed with ``recommender_backend = both``: our engine's list with Amazon Personalize's
+    beside it, Personalize (the local cloud's) trained on the first customers of data/train."""
+    root = tmp_path_factory.mktemp("stack-both")
+    data = first_customers(ROOT / "data" / "train", PERSONALIZE_CUSTOMERS, root / "personalize-data")
+    yield from _up(DeployedStack(root=root, port=_free_port(), backend="both", personalize_data=data))

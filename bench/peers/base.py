@@ -41,13 +41,15 @@ class Peer:
 def meta_one_hot(meta, n_meta: int) -> sp.csr_matrix:
     """Users x features csr matrix of the users' metadata features: the one way peers read metadata.
 
-    ``meta`` is the harness's (users, columns) array of feature indices (-1 missing). Indices from
-    ``n_meta`` on are our engine's crosses of two fields (numbered after every field's features):
-    peers see the fields themselves, as a user table has them, and form their own combinations.
+    ``meta`` is the harness's users x features indicator matrix (`recommender.evaluation.scoring.
+    user_matrix`). Columns from ``n_meta`` on are our engine's crosses of two fields (numbered after
+    every field's features): peers see the fields themselves, as a user table has them, and form
+    their own combinations.
     """
-    keep = (meta >= 0) & (meta < n_meta)
-    rows, cols = np.nonzero(keep)
-    return sp.csr_matrix((np.ones(len(rows)), (rows, meta[rows, cols])), shape=(meta.shape[0], n_meta))
+    meta = sp.csr_matrix(meta)
+    if meta.shape[1] < n_meta:
+        meta = sp.hstack([meta, sp.csr_matrix((meta.shape[0], n_meta - meta.shape[1]))], format="csr")
+    return sp.csr_matrix(meta[:, :n_meta], dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,13 @@ async function readJson(response) {
   }
 }
 
+/** What a 5xx means, in words, when the answer carries no message of its own. */
+const SERVER_LEADS = {
+  502: 'A step of the recommendation service failed.',
+  503: 'The recommendation service is not available right now.',
+  504: 'The recommendation service took too long to answer.',
+};
+
 function errorFor(status, message) {
   if (status >= 400 && status < 500 && status !== 404 && status !== 429) {
     return new ApiError('rejected',
@@ -140,7 +147,9 @@ function errorFor(status, message) {
     return new ApiError('server', 'The recommendation service is busy right now. Wait a moment and try again.',
       status);
   }
-  return new ApiError('server',
-    `The recommendation service ran into a problem (HTTP ${status}). Please try again in a moment.` +
-    (message ? ` It said: ${message}` : ''), status);
+  if (message) {  // the service's own words: what happened, that nothing was stored, the request id
+    return new ApiError('server', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, status);
+  }
+  const lead = SERVER_LEADS[status] || `The recommendation service ran into a problem (HTTP ${status}).`;
+  return new ApiError('server', `${lead} Please try again in a moment.`, status);
 }

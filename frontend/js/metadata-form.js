@@ -1,7 +1,9 @@
 /**
  * The customer-details form, built from `GET /metadata-schema`: a number
- * input with its range for integer and number fields, a select for
- * categorical ones, and a message under a field when its value cannot be used.
+ * input for integer and number fields, a select for categorical ones with a
+ * short list of values, and a text box with suggestions for open ones (a
+ * postal code, several genres), with a message under a field when its value
+ * cannot be used. As in the engine, a value it has not seen counts as not given.
  * @module metadata-form
  */
 import { h, replaceChildren } from './dom.js';
@@ -17,6 +19,7 @@ export function validate(field, raw) {
   const text = String(raw).trim();
   if (text === '') return { value: undefined, error: '' };
   if (field.type === 'categorical') {
+    if (isOpen(field)) return { value: text, error: '' };
     const value = (field.values || []).find((v) => String(v) === text);
     return value === undefined
       ? { value: undefined, error: `Choose one of the listed options for ${label}.` }
@@ -27,15 +30,16 @@ export function validate(field, raw) {
   if (field.type === 'integer' && !Number.isInteger(number)) {
     return { value: undefined, error: `${label} must be a whole number.` };
   }
-  const hasMin = typeof field.minimum === 'number';
-  const hasMax = typeof field.maximum === 'number';
-  if ((hasMin && number < field.minimum) || (hasMax && number > field.maximum)) {
-    const range = hasMin && hasMax ? `between ${fmt(field.minimum)} and ${fmt(field.maximum)}`
-      : hasMin ? `at least ${fmt(field.minimum)}` : `at most ${fmt(field.maximum)}`;
-    return { value: undefined, error: `${label} must be ${range}.` };
-  }
   return { value: number, error: '' };
 }
+
+/** Options too many for a select, values read by prefix, or several values per customer: type it. */
+export function isOpen(field) {
+  return field.type === 'categorical'
+    && (Boolean(field.multi) || field.other_values === 'by prefix' || (field.values || []).length > OPEN_AFTER);
+}
+
+const OPEN_AFTER = 30;
 
 function fmt(n) {
   return Number(n).toLocaleString('en', { maximumFractionDigits: 2 });
@@ -85,15 +89,25 @@ export class MetadataForm {
     const label = field.label || field.name;
     const help = [field.description, rangeText(field)].filter(Boolean).join(' · ');
     const error = h('p', { class: 'field__error', id: `${id}-error`, 'aria-live': 'polite' });
-    const control = field.type === 'categorical'
-      ? h('select', { id, name: field.name, 'aria-describedby': `${id}-help ${id}-error` },
-        h('option', { value: '', text: 'Not given' }),
-        (field.values || []).map((v) => h('option', { value: String(v), text: String(v) })))
-      : h('input', {
+    const described = `${id}-help ${id}-error`;
+    const open = isOpen(field);
+    let control;
+    if (field.type !== 'categorical') {
+      control = h('input', {
         id, name: field.name, type: 'number', inputmode: field.type === 'integer' ? 'numeric' : 'decimal',
-        min: field.minimum, max: field.maximum, step: field.type === 'integer' ? 1 : 'any',
-        placeholder: 'Not given', 'aria-describedby': `${id}-help ${id}-error`,
+        step: field.type === 'integer' ? 1 : 'any', placeholder: 'Not given', 'aria-describedby': described,
       });
+    } else if (open) {
+      control = h('input', { id, name: field.name, type: 'text', list: `${id}-values`, autocomplete: 'off',
+        placeholder: field.multi ? 'Not given (several: a|b)' : 'Not given', 'aria-describedby': described });
+    } else {
+      control = h('select', { id, name: field.name, 'aria-describedby': described },
+        h('option', { value: '', text: 'Not given' }),
+        (field.values || []).map((v) => h('option', { value: String(v), text: String(v) })));
+    }
+    const suggestions = open
+      ? h('datalist', { id: `${id}-values` }, (field.values || []).map((v) => h('option', { value: String(v) })))
+      : null;
     const show = (result) => {
       error.textContent = result.error;
       control.setAttribute('aria-invalid', String(Boolean(result.error)));
@@ -114,6 +128,7 @@ export class MetadataForm {
     return h('div', { class: 'field' },
       h('label', { for: id, text: label }),
       control,
+      suggestions,
       h('p', { class: 'field__help', id: `${id}-help`, text: help }),
       error);
   }
@@ -128,12 +143,13 @@ export class MetadataForm {
 }
 
 function rangeText(field) {
-  if (field.type === 'categorical') return '';
+  if (field.type === 'categorical') {
+    if (field.multi) return 'one or more values, separated by |';
+    return isOpen(field) ? 'any value; one the model does not know counts as not given' : '';
+  }
   const hasMin = typeof field.minimum === 'number';
   const hasMax = typeof field.maximum === 'number';
   const unit = field.type === 'integer' ? 'whole number' : 'number';
-  if (hasMin && hasMax) return `${unit} from ${fmt(field.minimum)} to ${fmt(field.maximum)}`;
-  if (hasMin) return `${unit}, at least ${fmt(field.minimum)}`;
-  if (hasMax) return `${unit}, at most ${fmt(field.maximum)}`;
+  if (hasMin && hasMax) return `${unit}; customers in training: ${fmt(field.minimum)} to ${fmt(field.maximum)}`;
   return unit;
 }

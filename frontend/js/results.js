@@ -6,6 +6,7 @@
 import { h, replaceChildren, plural } from './dom.js';
 import { productVisual } from './visual.js';
 import { MODES } from './store.js';
+import { sideBySide } from './compare.js';
 
 /**
  * Bar widths in percent for a list of scores (the best is 100 %, the rest in
@@ -72,14 +73,15 @@ export class Results {
       ? `${note}${plural(fresh, 'new recommendation')}, ${moved - fresh} moved, ${dropped} dropped out.`
       : `${plural(recs.length, 'recommendation')} ready.`;
 
+    const list = recs.length === 0
+      ? h('p', { class: 'muted', text: 'The service found nothing to recommend for this input.' })
+      : h('ol', { class: 'results' }, recs.map((rec, i) => this.row(rec, i, widths[i], changes.get(rec.item_id), result)));
     replaceChildren(this.els.body,
       h('p', { class: 'results__meta' },
         h('span', { text: `${MODES[result.mode] || result.mode} · ${describeInput(result)}` }),
         h('span', { class: 'request-id' }, 'Request id ', h('code', { text: result.request_id }))),
       changes.size > 0 && h('p', { class: 'results__compare', text: summary }),
-      recs.length === 0
-        ? h('p', { class: 'muted', text: 'The service found nothing to recommend for this input.' })
-        : h('ol', { class: 'results' }, recs.map((rec, i) => this.row(rec, i, widths[i], changes.get(rec.item_id), result))));
+      result.compare ? sideBySide(result, list) : list);
     this.els.section.hidden = false;
     this.last = result;
     return summary;

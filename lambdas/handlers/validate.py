@@ -5,20 +5,20 @@ import logging
 from datetime import datetime, timezone
 
 from lambdas import config, logs
-from lambdas.errors import ValidationError
 from lambdas.handlers.common import model
 from lambdas.logic import workflow_steps
 
 
+def _validate(event: dict) -> dict:
+    return workflow_steps.validate(event, model(), datetime.now(timezone.utc), config.settings().result_ttl_days)
+
+
 def handler(event: dict, context) -> dict:
-    """Check the request against the model; raise ValidationError (the state's error) if it is invalid."""
+    """The cleaned request, or ``{"error": {"code", "message", "field"}}`` saying what to fix."""
     with logs.invocation(context):
-        try:
-            validated = workflow_steps.validate(event, model(), datetime.now(timezone.utc),
-                                                config.settings().result_ttl_days)
-        except ValidationError as error:
-            logs.log(logging.INFO, "request invalid", reason=str(error))
-            raise
-        logs.log(logging.INFO, "request valid", workflow_request_id=validated["request_id"],
-                 mode=validated["mode"])
-        return validated
+        answer = workflow_steps.as_output(_validate, event)
+        if "error" in answer:
+            logs.log(logging.INFO, "request refused", error=answer["error"])
+        else:
+            logs.log(logging.INFO, "request valid", workflow_request_id=answer["request_id"], mode=answer["mode"])
+        return answer

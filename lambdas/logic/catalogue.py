@@ -4,19 +4,21 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from lambdas.errors import ValidationError
+from lambdas.errors import Malformed
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+MAX_OFFSET = 1_000_000
+MAX_QUERY_LENGTH = 100
 
 
 def _whole(params: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    if not re.fullmatch(r"\d+", raw.strip()) or int(raw) < low or (high is not None and int(raw) > high):
+    if not re.fullmatch(r"\d{1,9}", raw.strip()) or int(raw) < low or (high is not None and int(raw) > high):
         span = f"between {low} and {high}" if high is not None else f"of at least {low}"
-        raise ValidationError(f"{name} must be a whole number {span}; you sent {raw!r}")
+        raise Malformed(f"{name} must be a whole number {span}; you sent {raw[:40]!r}", name)
     return int(raw)
 
 
@@ -29,7 +31,7 @@ def products_page(model: Any, params: Mapping[str, str] | None) -> dict:
         Provides ``catalogue()``.
     params : mapping
         Query string: ``search`` (case-insensitive substring of name or description),
-        ``category`` (exact), ``offset`` (>= 0), ``limit`` (1..200).
+        ``category`` (exact; one the catalogue lacks matches nothing), ``offset`` (>= 0), ``limit`` (1..200).
 
     Returns
     -------
@@ -37,14 +39,15 @@ def products_page(model: Any, params: Mapping[str, str] | None) -> dict:
         ``{"items", "total", "offset", "limit", "categories"}``.
     """
     params = params or {}
-    offset = _whole(params, "offset", 0, 0, None)
+    offset = _whole(params, "offset", 0, 0, MAX_OFFSET)
     limit = _whole(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    for name in ("search", "category"):
+        if len(params.get(name) or "") > MAX_QUERY_LENGTH:
+            raise Malformed(f"{name} is at most {MAX_QUERY_LENGTH} characters", name)
     search = (params.get("search") or "").strip().lower()
     category = (params.get("category") or "").strip()
     catalogue = model.catalogue()
     categories = sorted({str(item["category"]) for item in catalogue})
-    if category and category not in categories:
-        raise ValidationError(f"unknown category {category!r}; choose one of: {', '.join(categories)}")
     matches = [
         {key: str(item[key]) for key in ("item_id", "name", "category", "description")}
         for item in catalogue

@@ -5,7 +5,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from lambdas.errors import ValidationError
+from lambdas.errors import ApiError, Malformed, Unprocessable
 from lambdas.logic import requests
 
 
@@ -24,11 +24,16 @@ def validate(execution_input: dict, model: Any, now: dt.datetime, ttl_days: int)
     dict
         The normalised request plus ``request_id``, ``interaction_id``, ``created_at``,
         ``expires_at`` (epoch seconds as a string, DynamoDB's N) and JSON strings of the
-        items and metadata for RecordInteractions.
+        items and metadata for the selection event StoreResult writes.
+
+    Raises
+    ------
+    Malformed, Unprocessable
+        The request is invalid (the handler turns it into ``{"error": ...}``).
     """
     request_id = execution_input.get("request_id") if isinstance(execution_input, dict) else None
     if not isinstance(request_id, str) or not requests.REQUEST_ID.fullmatch(request_id):
-        raise ValidationError("the workflow needs a 32-hex-character request_id")
+        raise Malformed("the workflow needs a 32-hex-character request_id", "request_id")
     clean = requests.recommendation_request(execution_input.get("request"), model)
     expires = int(now.timestamp()) + ttl_days * 86400
     return {
@@ -53,15 +58,15 @@ def recommend(validated: dict, model: Any) -> dict:
     try:
         ranked = model.recommend(items=validated["items"] or None, metadata=validated["metadata"] or None,
                                  k=validated["k"])
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
+    except ValueError as error:  # the engine's own check of what Validate let through
+        raise Unprocessable(str(error)) from None
     by_id = {str(item["item_id"]): item for item in model.catalogue()}
     recommendations = [
         {
             "item_id": str(row["item_id"]),
             "name": str(by_id.get(str(row["item_id"]), {}).get("name", row["item_id"])),
             "category": str(by_id.get(str(row["item_id"]), {}).get("category", "")),
-            "score": round(float(row["score"]), 6),
+            "score": None if row["score"] is None else round(float(row["score"]), 6),
             "reason": str(row.get("reason", "")),
         }
         for row in ranked
@@ -75,3 +80,15 @@ def recommend(validated: dict, model: Any) -> dict:
         "recommendations": recommendations,
     }
     return {"document": document, "document_json": json.dumps(document, sort_keys=True)}
+
+
+def as_output(step, *args: Any) -> dict:
+    """Run a step; an :class:`ApiError` becomes the step's output ``{"error": {...}}``, not an exception.
+
+    Errors then travel the workflow as data (``stepfunctions/recommendation.asl.json`` branches on
+    ``$.error``); anything else is a bug and raises, for the state's Catch.
+    """
+    try:
+        return step(*args)
+    except ApiError as error:
+        return {"error": error.document()}

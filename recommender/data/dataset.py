@@ -9,21 +9,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import warnings
+
 import numpy as np
 
-from recommender.data import personalize_csv as pc
-from recommender.data.personalize_csv import DatasetError
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["Dataset", "DatasetError", "FieldSpec", "load_dataset", "write_dataset"]
+from recommender.data import columns as col
+from recommender.data import writer
+from recommender.data.reader import SCHEMA_SUFFIX, DatasetError, Folder, batches, field_type, header, read_all
+
+__all__ = ["Dataset", "DatasetError", "DatasetWarning", "EventFilter", "FieldSpec", "load_dataset", "write_dataset"]
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     """One user (or item) metadata column.
 
-    kind "categorical": ``values`` lists the allowed strings (sorted).
+    kind "categorical": ``values`` lists the distinct values seen (sorted), or is None for free
+    text (item titles, descriptions); ``multi`` fields hold several values joined by ``|``
+    (Personalize's convention, e.g. GENRES); ``boolean`` fields hold "true" or "false".
     kind "numeric": ``minimum``/``maximum`` bound it; ``integer`` says whether
-    fractional values are allowed.
+    fractional values are allowed. Empty cells are missing values (NaN or "").
     """
 
     name: str
@@ -33,6 +41,8 @@ class FieldSpec:
     maximum: float | None = None
     integer: bool = False
     description: str = ""
+    multi: bool = False
+    boolean: bool = False
 
 
 @dataclass
@@ -78,122 +88,185 @@ class Dataset:
         return len(self.item_ids)
 
 
-def load_dataset(path) -> Dataset:
-    """Read Users.csv, Items.csv, Interactions.csv (plain or .gz) from a folder.
+class DatasetWarning(UserWarning):
+    """Something in the data the engine leaves out (e.g. a column it cannot use); training goes on."""
 
-    The Avro schema JSON beside each CSV (``Users.schema.json``...) is used when
-    present: ``int``/``long``/``float``/``double`` fields are numeric, strings
-    categorical. Without a schema, a user column is numeric when every value
-    parses as a number.
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which interactions count, as Personalize's solution config chooses them.
+
+    ``event_types``: keep only these EVENT_TYPE values (None keeps all). ``min_value``: drop events
+    whose EVENT_VALUE is below it (Personalize's ``eventValueThreshold``; None keeps all).
+    """
+
+    event_types: tuple[str, ...] | None = None
+    min_value: float | None = None
+
+    def to_json(self) -> dict:
+        return {"event_types": list(self.event_types) if self.event_types else None, "min_value": self.min_value}
+
+
+def load_dataset(path, events: EventFilter | None = None) -> Dataset:
+    """Read the Users, Items and Interactions tables of a folder (local path or ``s3://`` URI).
+
+    Each table is ``.csv``, ``.csv.gz`` or ``.parquet``. The Avro schema JSON beside each table
+    (``Users.schema.json``...) is used when present: ``int``/``long``/``float``/``double`` fields are
+    numeric, ``boolean`` fields take true/false, strings are categorical (``|`` separates the values of
+    a multi-valued field, as in Personalize) or, with ``"textual": true``, free text. Without a schema,
+    a user column is numeric when every value parses as a number. Columns the engine cannot use
+    (not in the schema, or free text in Users) are left out with one :class:`DatasetWarning`.
 
     Parameters
     ----------
     path : str or Path
         Folder in the Amazon Personalize layout.
+    events : EventFilter, optional
+        Keep only some event types / events at or above a value (default: every interaction).
 
     Raises
     ------
     DatasetError
         On anything malformed, naming the file, the row and the column to fix.
     """
-    folder = Path(path)
-    if not folder.is_dir():
-        raise DatasetError(f"{folder}: no such folder; give a folder holding Users.csv, Items.csv "
-                           "and Interactions.csv (or run `invoke data` for the default dataset)")
-    user_ids, user_fields, user_schema = _read_entities(pc.find_table(folder, "Users"), "USER_ID", True)
-    item_ids, item_fields, item_schema = _read_entities(pc.find_table(folder, "Items"), "ITEM_ID", False)
-    inter = _read_interactions(pc.find_table(folder, "Interactions"), user_ids, item_ids)
+    folder = path if isinstance(path, Folder) else Folder(path)
+    user_ids, user_fields, user_schema = read_entities(folder, "Users", "USER_ID", numeric_arrays=True)
+    item_ids, item_fields, item_schema = read_entities(folder, "Items", "ITEM_ID", numeric_arrays=False)
+    inter = _read_interactions(folder.table("Interactions"), user_ids, item_ids, events or EventFilter())
     return Dataset(user_ids=user_ids, user_fields=user_fields, user_schema=user_schema,
                    item_ids=item_ids, item_fields=item_fields, item_schema=item_schema, **inter)
 
 
-def _read_entities(csv_path: Path, id_column: str, numeric_arrays: bool):
-    """Users.csv or Items.csv -> (ids, fields, schema).
+def read_entities(folder: Folder, stem: str, id_column: str, numeric_arrays: bool):
+    """Users or Items -> (ids, fields, schema).
 
     User numeric fields become float64 arrays; item fields stay str (object) arrays.
     """
-    file = csv_path.name
-    header, columns = pc.read_table(csv_path)
-    avro = pc.read_schema(csv_path)
-    if id_column not in columns:
+    table = folder.table(stem)
+    file = table.name
+    names = header(table)
+    avro = folder.schema(stem)
+    if id_column not in names:
         raise DatasetError(f"{file}, row 0 (header), column {id_column}: missing column; "
-                           f"the header has {','.join(header)}")
+                           f"the header has {','.join(names)}")
+    skipped = []
     if avro is not None:
         for name, spec in avro.items():
-            if name not in columns and not pc.field_type(spec)[1]:
+            if name not in names and not field_type(spec)[1]:
                 raise DatasetError(f"{file}, row 0 (header), column {name}: missing column "
-                                   "(declared in the schema JSON)")
-        extra = [name for name in header if name not in avro]
-        if extra:
-            raise DatasetError(f"{file}, row 0 (header), column {extra[0]}: not declared in "
-                               f"{file.split('.')[0]}{pc.SCHEMA_SUFFIX}; add it there or drop it")
-    ids = pc.check_ids(columns[id_column], file, id_column)
+                                   f"(declared in {stem}{SCHEMA_SUFFIX})")
+        skipped += [f"{n} (not in {stem}{SCHEMA_SUFFIX})" for n in names if n not in avro]
+    columns = read_all(table, [n for n in names if avro is None or n in avro])
+    ids = col.ids(columns[id_column], file, id_column)
     fields, schema = {}, {}
-    for name in header:
+    for name, values in columns.items():
         if name == id_column:
             continue
-        values = columns[name]
-        spec_json = avro.get(name) if avro else None
-        base, nullable = pc.field_type(spec_json) if spec_json else (None, False)
-        numeric = base in pc.NUMERIC_TYPES if spec_json else (numeric_arrays and _all_numbers(values))
-        doc = spec_json.get("doc", "") if spec_json else ""
-        if numeric:
-            integer = pc.NUMERIC_TYPES[base] if spec_json else None
-            numbers = pc.parse_numbers(values, file, name, bool(integer), nullable)
-            if integer is None:
-                integer = bool(np.all(np.mod(numbers[~np.isnan(numbers)], 1) == 0))
-            finite = numbers[~np.isnan(numbers)]
-            schema[name] = FieldSpec(name, "numeric", minimum=float(finite.min()) if finite.size else None,
-                                     maximum=float(finite.max()) if finite.size else None,
-                                     integer=bool(integer), description=doc)
-            fields[name] = numbers if numeric_arrays else np.asarray(values, dtype=object)
-        else:
-            if not nullable and spec_json is not None:
-                _reject_empty(values, file, name)
-            fields[name] = np.asarray(values, dtype=object)
-            textual = bool(spec_json and spec_json.get("textual"))
-            schema[name] = FieldSpec(name, "categorical", values=None if textual else tuple(sorted(set(values))),
-                                     description=doc)
+        spec = _field(values, file, name, avro.get(name) if avro else None, numeric_arrays)
+        if spec is None:
+            skipped.append(f"{name} (free text)")
+            continue
+        fields[name], schema[name] = spec
+    if skipped and numeric_arrays:
+        warnings.warn(DatasetWarning(f"{file}: the engine leaves out {', '.join(skipped)}"), stacklevel=3)
     return ids, fields, schema
 
 
-def _all_numbers(values: list[str]) -> bool:
+def _field(values, file: str, name: str, avro: dict | None, numeric_arrays: bool):
+    """(column array, FieldSpec) of one metadata column, or None for free text in Users."""
+    base, nullable = field_type(avro) if avro else (None, True)
+    doc = avro.get("doc", "") if avro else ""
+    if avro is None and numeric_arrays:
+        numeric = _all_numbers(values)
+    else:
+        numeric = base in col.NUMERIC_TYPES
+    if numeric:
+        integer = col.NUMERIC_TYPES.get(base)
+        numbers = col.numbers(values, file, name, bool(integer), nullable)
+        finite = numbers[~np.isnan(numbers)]
+        if integer is None:
+            integer = bool(np.all(np.mod(finite, 1) == 0))
+        spec = FieldSpec(name, "numeric", minimum=float(finite.min()) if finite.size else None,
+                         maximum=float(finite.max()) if finite.size else None, integer=bool(integer), description=doc)
+        return (numbers if numeric_arrays else np.asarray(col.as_text(values).to_pylist(), dtype=object)), spec
+    if base == "boolean":
+        text = col.booleans(values, file, name, nullable)
+        return text, FieldSpec(name, "categorical", values=("false", "true"), description=doc, boolean=True)
+    text = col.strings(values, file, name, nullable)
+    if avro is not None and avro.get("textual"):
+        if numeric_arrays:
+            return None
+        return text, FieldSpec(name, "categorical", values=None, description=doc)
+    multi = bool(pc.any(pc.match_substring(col.as_text(values), "|")).as_py())
+    atoms = {a for v in text.tolist() for a in (v.split("|") if multi else (v,)) if a}
+    return text, FieldSpec(name, "categorical", values=tuple(sorted(atoms)), description=doc, multi=multi)
+
+
+def _all_numbers(values) -> bool:
+    text = col.as_text(values)
     try:
-        np.asarray(values, dtype=object).astype(np.float64)
-    except ValueError:
+        pc.cast(pc.if_else(pc.equal(text, ""), None, text), pa.float64())
+    except pa.ArrowInvalid:
         return False
     return True
 
 
-def _reject_empty(values: list[str], file: str, column: str) -> None:
-    empty = np.flatnonzero(np.char.str_len(np.char.strip(np.asarray(values, dtype=str))) == 0)
-    if empty.size:
-        raise DatasetError(f"{file}, row {int(empty[0]) + 1}, column {column}: the value is empty; "
-                           "fill it in (or declare the field nullable in its schema)")
+def _read_interactions(table, user_ids: np.ndarray, item_ids: np.ndarray, events: EventFilter) -> dict:
+    parts: dict[str, list] = {k: [] for k in ("user", "item", "time", "type", "value")}
+    for batch in interaction_batches(table, user_ids, item_ids, events):
+        for key, arr in batch.items():
+            if arr is not None:
+                parts[key].append(arr)
+    value = np.concatenate(parts["value"]) if parts["value"] else None
+    return dict(inter_user=np.concatenate(parts["user"]), inter_item=np.concatenate(parts["item"]),
+                inter_timestamp=np.concatenate(parts["time"]),
+                inter_event_type=np.concatenate(parts["type"]).astype(str), inter_event_value=value)
 
 
-def _read_interactions(csv_path: Path, user_ids: np.ndarray, item_ids: np.ndarray) -> dict:
-    file = csv_path.name
-    header, columns = pc.read_table(csv_path)
+def interaction_batches(table, user_ids: np.ndarray, item_ids: np.ndarray, events: EventFilter):
+    """Checked, filtered interactions batch by batch: dicts of ``user``, ``item`` (row indices into
+    ``user_ids`` / ``item_ids``), ``time``, ``type`` and ``value`` (None without EVENT_VALUE)."""
+    file = table.name
+    names = header(table)
     for name in ("USER_ID", "ITEM_ID", "TIMESTAMP"):
-        if name not in columns:
+        if name not in names:
             raise DatasetError(f"{file}, row 0 (header), column {name}: missing column; "
-                               f"the header has {','.join(header)}")
-    users = pc.lookup_ids(columns["USER_ID"], {u: i for i, u in enumerate(user_ids.tolist())},
-                          file, "USER_ID", "Users.csv")
-    items = pc.lookup_ids(columns["ITEM_ID"], {u: i for i, u in enumerate(item_ids.tolist())},
-                          file, "ITEM_ID", "Items.csv")
-    timestamps = pc.parse_numbers(columns["TIMESTAMP"], file, "TIMESTAMP", integer=True).astype(np.int64)
-    if "EVENT_TYPE" in columns:
-        _reject_empty(columns["EVENT_TYPE"], file, "EVENT_TYPE")
-        event_type = np.asarray(columns["EVENT_TYPE"], dtype=str)
-    else:
-        event_type = np.full(len(users), "interaction")
-    value = None
-    if "EVENT_VALUE" in columns:
-        value = pc.parse_numbers(columns["EVENT_VALUE"], file, "EVENT_VALUE", integer=False)
-    return dict(inter_user=users, inter_item=items, inter_timestamp=timestamps,
-                inter_event_type=event_type, inter_event_value=value)
+                               f"the header has {','.join(names)}")
+    check_filter(events, names, file)
+    known_users, known_items = pa.array(user_ids.tolist()), pa.array(item_ids.tolist())
+    for first, batch in batches(table, ["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE", "EVENT_VALUE"]):
+        users = col.lookup(batch["USER_ID"], known_users, file, "USER_ID", "Users.csv", first)
+        items = col.lookup(batch["ITEM_ID"], known_items, file, "ITEM_ID", "Items.csv", first)
+        times = col.numbers(batch["TIMESTAMP"], file, "TIMESTAMP", integer=True, first_row=first).astype(np.int64)
+        if "EVENT_TYPE" in batch:
+            kinds = col.strings(batch["EVENT_TYPE"], file, "EVENT_TYPE", nullable=False, first_row=first)
+        else:
+            kinds = np.full(len(users), "interaction", dtype=object)
+        value = (col.numbers(batch["EVENT_VALUE"], file, "EVENT_VALUE", integer=False, nullable=True,
+                             first_row=first) if "EVENT_VALUE" in batch else None)
+        keep = event_mask(events, kinds, value)
+        yield {"user": users[keep], "item": items[keep], "time": times[keep], "type": kinds[keep],
+               "value": value[keep] if value is not None else None}
+
+
+def check_filter(events: EventFilter, names: list[str], file: str) -> None:
+    """Reject an event filter the table cannot answer (no EVENT_TYPE / EVENT_VALUE column)."""
+    if events.event_types and "EVENT_TYPE" not in names:
+        raise DatasetError(f"{file}, row 0 (header), column EVENT_TYPE: missing column; keeping only some event "
+                           "types needs it (or train without --event-types)")
+    if events.min_value is not None and "EVENT_VALUE" not in names:
+        raise DatasetError(f"{file}, row 0 (header), column EVENT_VALUE: missing column; a minimum event value "
+                           "needs it (or train without --min-event-value)")
+
+
+def event_mask(events: EventFilter, kinds: np.ndarray, value: np.ndarray | None) -> np.ndarray:
+    """Which events of a batch the filter keeps (an empty EVENT_VALUE is below any threshold)."""
+    keep = np.ones(len(kinds), dtype=bool)
+    if events.event_types:
+        keep &= np.isin(kinds.astype(str), np.asarray(events.event_types, dtype=str))
+    if events.min_value is not None and value is not None:
+        keep &= np.nan_to_num(value, nan=-np.inf) >= events.min_value
+    return keep
 
 
 def write_dataset(dataset: Dataset, path, compress: bool = False) -> None:
@@ -225,10 +298,10 @@ def write_dataset(dataset: Dataset, path, compress: bool = False) -> None:
               {"name": "EVENT_TYPE", "type": "string"}]
     if dataset.inter_event_value is not None:
         header.append("EVENT_VALUE")
-        columns.append(pc.format_numbers(np.asarray(dataset.inter_event_value, dtype=float), False))
+        columns.append(writer.format_numbers(np.asarray(dataset.inter_event_value, dtype=float), False))
         fields.append({"name": "EVENT_VALUE", "type": "float"})
-    pc.write_table(folder / f"Interactions{suffix}", header, columns)
-    pc.write_schema(folder / f"Interactions{pc.SCHEMA_SUFFIX}", "Interactions", fields)
+    writer.write_table(folder / f"Interactions{suffix}", header, columns)
+    writer.write_schema(folder / f"Interactions{SCHEMA_SUFFIX}", "Interactions", fields)
 
 
 def _write_entities(folder, stem, id_column, ids, fields, schema, suffix) -> None:
@@ -242,12 +315,13 @@ def _write_entities(folder, stem, id_column, ids, fields, schema, suffix) -> Non
             if numbers.dtype.kind != "f":
                 numbers = np.array([np.nan if v is None or str(v).strip() == "" else float(v)
                                     for v in numbers.tolist()])
-            text = pc.format_numbers(numbers, spec.integer)
+            text = writer.format_numbers(numbers, spec.integer)
             entry["type"] = "int" if spec.integer else "float"
         else:
             text = ["" if v is None else str(v) for v in np.asarray(values, dtype=object).tolist()]
-            entry["type"] = "string"
-            entry["textual" if spec.values is None else "categorical"] = True
+            entry["type"] = "boolean" if spec.boolean else "string"
+            if not spec.boolean:
+                entry["textual" if spec.values is None else "categorical"] = True
         if any(t == "" for t in text):
             entry["type"] = ["null", entry["type"]]
         if spec.description:
@@ -255,5 +329,5 @@ def _write_entities(folder, stem, id_column, ids, fields, schema, suffix) -> Non
         header.append(name)
         columns.append(text)
         avro.append(entry)
-    pc.write_table(folder / f"{stem}{suffix}", header, columns)
-    pc.write_schema(folder / f"{stem}{pc.SCHEMA_SUFFIX}", stem, avro)
+    writer.write_table(folder / f"{stem}{suffix}", header, columns)
+    writer.write_schema(folder / f"{stem}{SCHEMA_SUFFIX}", stem, avro)

@@ -16,11 +16,14 @@ def products_per_user(dataset: Dataset) -> np.ndarray:
 
 
 def summary(dataset: Dataset) -> dict:
-    """Users, items, interactions and the distribution of products per user."""
+    """Users, items, interactions and the distribution of products per user (None for no users)."""
     per_user = products_per_user(dataset)
+    empty = per_user.size == 0
     return {"users": dataset.n_users, "items": dataset.n_items, "interactions": len(dataset.inter_user),
-            "mean_per_user": float(per_user.mean()), "min_per_user": int(per_user.min()),
-            "max_per_user": int(per_user.max()), "share_with_6_or_more": float((per_user >= 6).mean())}
+            "mean_per_user": None if empty else float(per_user.mean()),
+            "min_per_user": None if empty else int(per_user.min()),
+            "max_per_user": None if empty else int(per_user.max()),
+            "share_with_6_or_more": None if empty else float((per_user >= 6).mean())}
 
 
 def popularity(dataset: Dataset) -> tuple[list[str], np.ndarray]:

@@ -27,8 +27,14 @@ def pool(revealed: sp.csr_matrix) -> sp.csr_matrix:
     return sp.diags(1.0 / np.maximum(counts, 1.0)) @ revealed
 
 
-def meta_scores(w_meta: np.ndarray, meta_rows: np.ndarray) -> np.ndarray:
-    """Sum of the metadata weight rows per user (float64); -1 (missing) adds nothing.
+def indicators(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """A binary csr matrix with ones at (rows, cols) (duplicates count once)."""
+    m = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
 
-    A sparse one-hot product: gathering the rows first would build a users x fields x items array."""
-    return np.asarray(one_hot(meta_rows, w_meta.shape[0]) @ np.asarray(w_meta, dtype=np.float64))
+
+def meta_scores(w_meta: np.ndarray, meta: sp.csr_matrix) -> np.ndarray:
+    """Sum of the active metadata features' weight rows per user (float64), (users, n)."""
+    return np.asarray(meta[:, :w_meta.shape[0]] @ np.asarray(w_meta, dtype=np.float64))

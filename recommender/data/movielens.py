@@ -166,8 +166,8 @@ def _convert(users: dict, items: dict, inter: dict, raw: bool = False) -> Datase
     item_schema = {"TITLE": FieldSpec("TITLE", "categorical", values=None, description="movie title"),
                    "YEAR": FieldSpec("YEAR", "numeric", minimum=float(known.min()), maximum=float(known.max()),
                                      integer=True, description="release year"),
-                   "GENRES": FieldSpec("GENRES", "categorical", values=tuple(sorted(set(genres))),
-                                       description="genres separated by |")}
+                   "GENRES": FieldSpec("GENRES", "categorical", values=tuple(sorted({g for x in genres for g in x.split("|")})),
+                                       description="genres separated by |", multi=True)}
     user_index = {u: k for k, u in enumerate(user_ids.tolist())}
     item_index = {i: k for k, i in enumerate(item_ids.tolist())}
     try:

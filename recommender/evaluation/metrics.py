@@ -33,17 +33,17 @@ class Protocol:
     users : ndarray (u,)         row indices of the evaluated users in their dataset
     revealed : csr_matrix (u, n) revealed item indicators (empty rows for "meta"/"none")
     relevant : csr_matrix (u, n) items to find
-    meta_index : ndarray (u, F) or None   encoded metadata (recommender.serving.features), when revealed
+    meta : csr_matrix (u, m) or None      metadata indicators (recommender.serving.features), when revealed
     """
 
     mode: str
     users: np.ndarray
     revealed: sp.csr_matrix
     relevant: sp.csr_matrix
-    meta_index: np.ndarray | None
+    meta: sp.csr_matrix | None
 
 
-def make_protocol(a: sp.csr_matrix, meta_index: np.ndarray | None, mode: str, reveal: int = 5,
+def make_protocol(a: sp.csr_matrix, meta: sp.csr_matrix | None, mode: str, reveal: int = 5,
                   seed: int = 0, min_items: int | None = None) -> Protocol:
     """Build a protocol from a users x items matrix ``a``; the same seed reveals the same items in every mode."""
     if mode not in MODES:
@@ -70,8 +70,8 @@ def make_protocol(a: sp.csr_matrix, meta_index: np.ndarray | None, mode: str, re
     else:
         relevant = truth.tocsr()
         revealed = sp.csr_matrix((len(users), n))
-    meta = meta_index[users] if (meta_index is not None and mode in ("meta", "both")) else None
-    return Protocol(mode, users, revealed, relevant, meta)
+    shown = meta[users] if (meta is not None and mode in ("meta", "both")) else None
+    return Protocol(mode, users, revealed, relevant, shown)
 
 
 def top_k(scores: np.ndarray, revealed: sp.csr_matrix, k: int) -> np.ndarray:
@@ -120,7 +120,7 @@ class EvalResult:
         return out
 
 
-ScoreFn = Callable[[sp.csr_matrix, "np.ndarray | None"], np.ndarray]
+ScoreFn = Callable[[sp.csr_matrix, "sp.csr_matrix | None"], np.ndarray]
 
 
 def evaluate(score_fn: ScoreFn, protocol: Protocol, k: int = 10, name: str = "", batch: int = 2048) -> EvalResult:
@@ -128,7 +128,7 @@ def evaluate(score_fn: ScoreFn, protocol: Protocol, k: int = 10, name: str = "",
     tops = []
     for start in range(0, len(protocol.users), batch):
         sl = slice(start, start + batch)
-        meta = protocol.meta_index[sl] if protocol.meta_index is not None else None
+        meta = protocol.meta[sl] if protocol.meta is not None else None
         scores = score_fn(protocol.revealed[sl], meta)
         tops.append(top_k(scores, protocol.revealed[sl], k))
     n = protocol.revealed.shape[1]

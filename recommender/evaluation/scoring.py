@@ -11,14 +11,14 @@ import scipy.sparse as sp
 
 from recommender.evaluation import metrics as ev
 from recommender.data.dataset import Dataset
-from recommender.serving.features import add_crosses, encode_users
-from recommender.data.matrices import pool, user_item_matrix
+from recommender.serving.features import encode_requests
+from recommender.data.matrices import indicators, pool, user_item_matrix
 from recommender.serving.latent import batch_posterior_scores, batch_selected_scores
 from recommender.serving.model import Model
 from recommender.data.matrices import meta_scores
 
 
-def _meta_sum(w: np.ndarray, meta_rows: np.ndarray | None, n_users: int) -> np.ndarray:
+def _meta_sum(w: np.ndarray, meta_rows: sp.csr_matrix | None, n_users: int) -> np.ndarray:
     if meta_rows is None or w.shape[0] == 0:
         return np.zeros((n_users, w.shape[1]))
     return meta_scores(w, meta_rows)
@@ -32,7 +32,7 @@ def _items_part(model: Model, mode: str, revealed: sp.csr_matrix) -> np.ndarray:
     return np.asarray((revealed @ knn).todense(), dtype=np.float64)
 
 
-def batch_scores(model: Model, mode: str, revealed: sp.csr_matrix, meta_rows: np.ndarray | None) -> np.ndarray:
+def batch_scores(model: Model, mode: str, revealed: sp.csr_matrix, meta_rows: sp.csr_matrix | None) -> np.ndarray:
     """Scores (users, n_items) for a mode: "items", "meta", "both" or "none"."""
     a, n_users = model.arrays, revealed.shape[0]
     out = np.tile(a[f"bias_{mode}"].astype(np.float64), (n_users, 1))
@@ -54,19 +54,20 @@ def scorer(model: Model, mode: str) -> ev.ScoreFn:
     return lambda revealed, meta_rows: batch_scores(model, mode, revealed, meta_rows)
 
 
-def user_matrix(model: Model, ds: Dataset) -> tuple[sp.csr_matrix, np.ndarray]:
-    """The dataset's users x model-items matrix (unknown items dropped) and encoded metadata."""
+def user_matrix(model: Model, ds: Dataset) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The dataset's users x model-items matrix (unknown items dropped) and metadata indicators."""
     index = {item: i for i, item in enumerate(model.item_ids)}
     col = np.array([index.get(str(item), -1) for item in ds.item_ids])
     mapped = col[ds.inter_item]
     keep = mapped >= 0
     a = user_item_matrix(ds.inter_user[keep], mapped[keep], ds.n_users, model.n_items)
     fields = {e.name: ds.user_fields[e.name] for e in model.encoders if e.name in ds.user_fields}
-    meta = np.full((ds.n_users, len(model.encoders)), -1, dtype=np.int64)
-    present = [j for j, e in enumerate(model.encoders) if e.name in fields]
-    if present:
-        meta[:, present] = encode_users([model.encoders[j] for j in present], fields)
-    return a, add_crosses(meta, model.encoders, model.crosses)
+    rows, feats = encode_requests(model.encoders, model.crosses, fields, ds.n_users)
+    # A model's metadata weights have a row per feature (fields, then crosses); an encoding without
+    # weights (the quality benchmark's peers) spans the features it encodes.
+    weights = getattr(model, "arrays", {}).get("w_meta")
+    width = weights.shape[0] if weights is not None else int(feats.max()) + 1 if len(feats) else 0
+    return a, indicators(rows, feats, (ds.n_users, max(width, sum(e.size for e in model.encoders))))
 
 
 def evaluate_model(model: Model, ds: Dataset, modes=("items", "meta", "both", "none"), k: int = 10,
@@ -102,7 +103,7 @@ def oracle_scorer(oracle, model: Model, ds: Dataset, protocol: ev.Protocol, min_
             u = protocol.users[cursor[0] + r]
             items = [model.item_ids[i] for i in revealed[r].indices] or None
             meta = ({f: plain_value(ds.user_fields[f][u]) for f in fields}
-                    if protocol.meta_index is not None else None)
+                    if protocol.meta is not None else None)
             rows.append(np.asarray(oracle.scores(items, meta, min_held=min_held))[order])
         cursor[0] += revealed.shape[0]
         return np.array(rows)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT_VERSION = 2  # 2: optional latent-class arrays (lc_*) blended per mode
+FORMAT_VERSION = 3  # 2: optional latent-class arrays (lc_*); 3: prefix and multi-valued metadata features
 NPZ_NAME = "model.npz"
 MANIFEST_NAME = "manifest.json"
 

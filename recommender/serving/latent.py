@@ -165,15 +165,15 @@ def _selected_rows(theta: np.ndarray, revealed: np.ndarray, log_post: np.ndarray
 
 
 def _log_evidence(arrays: dict, revealed: np.ndarray, meta_rows) -> np.ndarray:
-    """log P(z) + sum of the chosen items' and given fields' log-likelihoods, (users, Z)."""
+    """log P(z) + sum of the chosen items' and given fields' log-likelihoods, (users, Z).
+
+    ``meta_rows`` is a users x features indicator matrix (sparse or dense) or None; features beyond
+    the latent part's (crosses) add nothing."""
     log_post = np.asarray(revealed @ arrays["lc_log_item"].astype(np.float64).T)
     log_post = log_post + arrays["lc_log_prior"].astype(np.float64)[None, :]
     log_meta = arrays["lc_log_meta"].astype(np.float64)
     if meta_rows is not None and log_meta.shape[1]:
-        n_base = log_meta.shape[1]
-        padded = np.hstack([log_meta, np.zeros((log_meta.shape[0], 1))])
-        idx = np.where((meta_rows >= 0) & (meta_rows < n_base), meta_rows, n_base)
-        log_post = log_post + padded.T[idx].sum(axis=1)
+        log_post = log_post + np.asarray(meta_rows[:, :log_meta.shape[1]] @ log_meta.T)
     return log_post
 
 
@@ -198,8 +198,8 @@ def batch_selected_scores(arrays: dict, revealed, meta_rows, max_count: int = 16
 def batch_posterior_scores(arrays: dict, revealed, meta_rows) -> np.ndarray:
     """P(item | observed) for many users, shape (users, n).
 
-    ``revealed`` is a users x items indicator matrix (dense or scipy sparse); ``meta_rows`` an
-    (users, fields) array of feature indices (-1 missing; crosses beyond m_base ignored) or None.
+    ``revealed`` is a users x items indicator matrix (dense or scipy sparse); ``meta_rows`` a users x
+    features indicator matrix (crosses beyond m_base ignored) or None.
     """
     log_post = _log_evidence(arrays, revealed, meta_rows)
     log_post -= log_post.max(axis=1, keepdims=True)

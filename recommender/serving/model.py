@@ -81,7 +81,8 @@ class Model:
         for enc in self.encoders:
             entry = {"name": enc.name, "label": enc.label, "description": enc.description}
             if enc.kind == "categorical":
-                entry.update(type="categorical", values=list(enc.values))
+                entry.update(type="categorical", values=list(enc.values), multi=enc.multi,
+                             other_values="by prefix" if enc.prefixes else "ignored")
             else:
                 entry.update(type="integer" if enc.integer else "number", minimum=enc.minimum, maximum=enc.maximum)
             out.append(entry)
@@ -117,14 +118,14 @@ class Model:
             if enc is None:
                 known = ", ".join(self._encoder) or "none"
                 raise ValueError(f"unknown metadata field {name!r}; known fields: {known}")
-            if value is None:
-                continue
-            by_field[self.encoders.index(enc)] = enc.encode_value(value)
-        feats = [by_field[f] for f in sorted(by_field)]
+            feats = enc.encode_value(value)
+            if feats:
+                by_field[self.encoders.index(enc)] = feats
+        out = [f for j in sorted(by_field) for f in by_field[j]]
         for c in self.crosses:
-            if c.first in by_field and c.second in by_field:
-                feats.append(cross_feature(self.encoders, c, by_field[c.first], by_field[c.second]))
-        return feats
+            if len(by_field.get(c.first, ())) == 1 and len(by_field.get(c.second, ())) == 1:
+                out.append(cross_feature(self.encoders, c, by_field[c.first][0], by_field[c.second][0]))
+        return out
 
     def _category_mask(self, category) -> np.ndarray:
         if not isinstance(category, str) or category not in self.categories():

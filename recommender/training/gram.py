@@ -14,9 +14,9 @@ So the model never learns to predict an item from itself: the same effect as the
 zero-diagonal constraint of EASE (Steck 2019) and the emphasized dropout of
 EDLAE (Steck 2020, "Autoencoders that don't overfit towards the Identity"),
 with the dropout rate matched exactly to the serving protocol for each user.
-Users are weighted by s ** -power (tuned). The number of revealed items can be
-a mixture (mostly ``reveal``, some fewer) so a request with 2 chosen items is
-not scored as if 5 were chosen.
+Users are weighted by s ** -power (tuned). The statistics step
+(recommender.training.statistics) sums these terms over users once per weighting;
+:func:`from_moments` assembles them.
 """
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class GramStats:
     one : float                            total user weight
     my_all, y1_all : ndarray              targets when nothing is revealed (metadata-only mode)
     meta_freq : ndarray (m,)              unweighted share of users with each feature
+    groups : ndarray (m,) or None         dropout group of each feature (its field or cross)
     """
 
     xx: object
@@ -57,66 +58,33 @@ class GramStats:
     my_all: np.ndarray
     y1_all: np.ndarray
     meta_freq: np.ndarray
+    groups: np.ndarray | None = None
 
 
-def gram_stats(a: sp.csr_matrix, meta: sp.csr_matrix, reveal: int, power: float, dense: bool = True,
-               min_items: int = 1, small_share: float = 0.0, pooled: bool = True) -> GramStats:
-    """Expected Gram matrices for users ``a`` (users x n) with metadata ``meta`` (users x m).
+def from_moments(moments: dict, weighting, n_users: int, feature_users: np.ndarray, groups: np.ndarray,
+                 minus: dict | None = None) -> GramStats:
+    """The expected Gram matrices of one weighting from the statistics' moments
+    (recommender.training.statistics), optionally minus another set of users' moments
+    (the validation users, to fit on the others)."""
+    key = weighting.key
 
-    Parameters
-    ----------
-    reveal : int
-        Items revealed per user in the objective (the site sends 5).
-    power : float
-        Users weigh s ** -power (0: every held item counts the same).
-    small_share : float
-        Share of reveals drawn with fewer items (1 .. reveal - 1, equally likely), so requests
-        with fewer chosen items are scored on the right scale too.
-    pooled : bool
-        Inputs are the mean of the revealed items' indicators (x / k), so a request's item
-        contributions are averaged, not summed, and keep their scale whatever k is.
-    min_items : int
-        Users holding fewer items get no weight (the items blocks then describe only users like
-        the ones who reveal ``reveal`` items and hold more).
-    dense : bool
-        Return the item-item blocks as dense arrays (False keeps them sparse for large catalogues).
-    """
-    s = np.asarray(a.sum(axis=1)).ravel()
-    w = np.where((s > 0) & (s >= min_items), np.maximum(s, 1.0) ** -power, 0.0)
-    counts = {reveal: 1.0 - small_share} if reveal > 1 and small_share > 0 else {reveal: 1.0}
-    if reveal > 1 and small_share > 0:
-        counts.update({c: small_share / (reveal - 1) for c in range(1, reveal)})
-    # per-user coefficients of E[x], E[x_i^2], E[x_i x_j], E[x_i y_j], E[y] for pooled inputs x / k
-    c_x, c_sq, c_pair, c_xy, c_y = (np.zeros_like(s) for _ in range(5))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for count, share in counts.items():
-            k = np.minimum(count, np.maximum(s - 1, 0))
-            f = 1.0 / np.maximum(k, 1) if pooled else np.ones_like(s)
-            c_x += share * f * np.where(s > 0, k / s, 0.0)
-            c_sq += share * f * f * np.where(s > 0, k / s, 0.0)
-            c_pair += share * f * f * np.where(s > 1, k * (k - 1) / (s * (s - 1)), 0.0)
-            c_xy += share * f * np.where(s > 1, k * (s - k) / (s * (s - 1)), 0.0)
-            c_y += share * np.where(s > 0, (s - k) / s, 0.0)
-    at = a.T.tocsr()
-    xx = at @ sp.diags(w * c_pair) @ a
-    xy = at @ sp.diags(w * c_xy) @ a
-    diag_xx = at @ (w * (c_sq - c_pair))
-    diag_xy = at @ (w * c_xy)
-    if dense:
-        xx = xx.toarray()
-        xy = xy.toarray()
-        xx[np.diag_indices_from(xx)] += diag_xx
-        xy[np.diag_indices_from(xy)] -= diag_xy
-    else:
+    def get(block: str, kind: str):
+        value = moments[f"{block}/{key}/{kind}"]
+        return value - minus[f"{block}/{key}/{kind}"] if minus is not None else value
+
+    xx, xy = get("aa", "pair"), get("aa", "xy")
+    diag_xx = get("a", "sq") - get("a", "pair")
+    diag_xy = get("a", "xy")
+    if sp.issparse(xx):
         xx = (xx + sp.diags(diag_xx)).tocsr()
         xy = (xy - sp.diags(diag_xy)).tocsr()
         xy.eliminate_zeros()
-    mt = meta.T.tocsr()
-    n_users = max(a.shape[0], 1)
-    return GramStats(
-        xx=xx, xy=xy, x1=at @ (w * c_x), y1=at @ (w * c_y),
-        mm=(mt @ sp.diags(w) @ meta).toarray(), mx=(mt @ sp.diags(w * c_x) @ a).toarray(),
-        my=(mt @ sp.diags(w * c_y) @ a).toarray(), m1=mt @ w, one=float(w.sum()),
-        my_all=(mt @ sp.diags(w) @ a).toarray(), y1_all=at @ w,
-        meta_freq=np.asarray(meta.sum(axis=0)).ravel() / n_users,
-    )
+    else:
+        xx = np.array(xx, dtype=np.float64)
+        xy = np.array(xy, dtype=np.float64)
+        xx[np.diag_indices_from(xx)] += diag_xx
+        xy[np.diag_indices_from(xy)] -= diag_xy
+    return GramStats(xx=xx, xy=xy, x1=get("a", "x"), y1=get("a", "y"), mm=get("mm", "one"), mx=get("ma", "x"),
+                     my=get("ma", "y"), m1=get("m", "one"), one=float(get("t", "one")), my_all=get("ma", "one"),
+                     y1_all=get("a", "one"), meta_freq=np.asarray(feature_users, dtype=np.float64) / max(n_users, 1),
+                     groups=groups)

@@ -63,21 +63,26 @@ def _ridge(g: GramStats, blocks: list[str], lams: dict[str, float], target: str)
 
 
 def with_field_dropout(g: GramStats, q: float) -> GramStats:
-    """Expected statistics when each metadata field is missing (all-zero) with probability q.
+    """Expected statistics when each metadata field (group) is missing (all-zero) with probability q.
 
-    Features of one field are one-hot, so within a field only the diagonal of the metadata Gram is
-    non-zero: E[m_a m_b] = (1-q)^2 m_a m_b across fields, (1-q) m_a on the diagonal.
+    Two features of different groups survive together with probability (1-q)^2, of the same group
+    (e.g. two genres of a multi-valued field, or a feature with itself) with probability 1-q:
+    E[m_a m_b] = (1-q)^2 m_a m_b + (1-q) q m_a m_b [same group]. For one-hot fields only the diagonal
+    is shared within a group.
     """
     keep = 1.0 - q
     mm = keep * keep * g.mm
-    mm[np.diag_indices_from(mm)] += keep * q * np.diag(g.mm)
+    groups = g.groups if g.groups is not None else np.arange(g.mm.shape[0])
+    same = groups[:, None] == groups[None, :]
+    mm += keep * q * np.where(same, g.mm, 0.0)
     return replace(g, mm=mm, mx=keep * g.mx, my=keep * g.my, m1=keep * g.m1, my_all=keep * g.my_all)
 
 
 def restrict_meta(g: GramStats, n_keep: int) -> GramStats:
     """The statistics with only the first ``n_keep`` metadata features (single fields, no crosses)."""
     return replace(g, mm=g.mm[:n_keep, :n_keep], mx=g.mx[:n_keep], my=g.my[:n_keep], m1=g.m1[:n_keep],
-                   my_all=g.my_all[:n_keep], meta_freq=g.meta_freq[:n_keep])
+                   my_all=g.my_all[:n_keep], meta_freq=g.meta_freq[:n_keep],
+                   groups=g.groups[:n_keep] if g.groups is not None else None)
 
 
 def pad_rows(w: np.ndarray, rows: int) -> np.ndarray:
@@ -100,10 +105,100 @@ def solve_none(g: GramStats) -> np.ndarray:
     return g.y1_all / max(g.one, 1e-12)
 
 
+class ItemSolver:
+    """The items and items+metadata modes for one item ridge strength, sharing the costly part.
+
+    Both systems have the block form [[A, C], [C^T, D]] with A = G_xx + lam I over the n items and a
+    small block (item-metadata features, user-metadata features, the intercept). Factoring A once and
+    applying it to the targets and to C (P = A^-1 G_xy, Q = A^-1 C) leaves, per metadata strength or
+    dropout, only the small Schur complement S = D - C^T Q: W_small = S^-1 (B_small - C^T P),
+    W_items = P - Q W_small.
+
+    Item metadata (``item_features`` F, items x f, e.g. genres): the revealed items' features z = F^T x
+    are inputs too, with weights V (f x n) under their own ridge strength. z is a function of x, so this
+    is a prior that lets items sharing a genre share strength; the served item weights are W + F V.
+    """
+
+    def __init__(self, g: GramStats, lam_items: float, item_features=None):
+        from scipy.linalg import cho_factor, cho_solve
+
+        self.g = g
+        xx = np.array(g.xx if isinstance(g.xx, np.ndarray) else g.xx.toarray(), dtype=np.float64)
+        a = xx.copy()
+        a[np.diag_indices_from(a)] += lam_items
+        try:
+            factor = cho_factor(a, lower=False, check_finite=True)
+        except np.linalg.LinAlgError as exc:
+            raise NumericalError(f"item system could not be factored ({exc}); increase the regularisation") from exc
+        xy = g.xy if isinstance(g.xy, np.ndarray) else g.xy.toarray()
+        self.p = cho_solve(factor, xy)
+        self.q_one = cho_solve(factor, g.x1)
+        self.q_meta = cho_solve(factor, g.mx.T) if g.mx.shape[0] else np.zeros((len(g.x1), 0))
+        self.intercept = 1e-6 * max(g.one, 1.0)
+        self.f = None
+        if item_features is not None and item_features.shape[1]:
+            f = np.asarray(item_features.toarray() if hasattr(item_features, "toarray") else item_features,
+                           dtype=np.float64)
+            self.f = f
+            self.c_z = xx @ f                                   # E[x z^T]
+            self.q_z = cho_solve(factor, self.c_z)
+            self.d_zz = f.T @ self.c_z                          # E[z z^T]
+            self.z_scale = float(np.mean(np.diag(self.d_zz))) or 1.0
+            self.b_z = f.T @ xy                                 # E[z y^T]
+            self.z1 = f.T @ g.x1
+            self.zm = f.T @ g.mx.T                              # E[z m^T] (before field dropout)
+
+    def items(self, lam_f: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Items-only mode: (W (n, n), bias (n,)); ``lam_f`` adds the item-metadata block."""
+        return self._solve(lam_f, None, 0.0, 0)[::2]
+
+    def both(self, lam_meta: float, dropout: float, n_meta: int | None = None, lam_f: float | None = None):
+        """Items + metadata mode: (W_items (n, n), W_meta (m, n), bias (n,)); ``n_meta`` keeps only the
+        first metadata features (the single fields, without crosses)."""
+        g = self.g if n_meta is None else restrict_meta(self.g, n_meta)
+        return self._solve(lam_f, g, lam_meta, dropout)
+
+    def _solve(self, lam_f, g_meta, lam_meta, dropout):
+        g = self.g
+        use_z = lam_f is not None and self.f is not None
+        fz = self.f.shape[1] if use_z else 0
+        m = g_meta.mm.shape[0] if g_meta is not None else 0
+        keep = 1.0 - dropout
+        gd = with_field_dropout(g_meta, dropout) if m else None
+        size = fz + m + 1
+        c = np.empty((len(g.x1), size))
+        q = np.empty_like(c)
+        d = np.zeros((size, size))
+        b = np.empty((size, g.y1.shape[0]))
+        if use_z:
+            c[:, :fz], q[:, :fz] = self.c_z, self.q_z
+            d[:fz, :fz] = self.d_zz
+            d[:fz, :fz][np.diag_indices(fz)] += lam_f * self.z_scale
+            b[:fz] = self.b_z
+            d[:fz, -1] = d[-1, :fz] = self.z1
+        if m:
+            sl = slice(fz, fz + m)
+            c[:, sl], q[:, sl] = gd.mx.T, keep * self.q_meta[:, :m]
+            d[sl, sl] = gd.mm
+            d[sl, sl][np.diag_indices(m)] += meta_penalty(g_meta, lam_meta)
+            d[sl, -1] = d[-1, sl] = gd.m1
+            b[sl] = gd.my
+            if use_z:
+                d[:fz, sl] = keep * self.zm[:, :m]
+                d[sl, :fz] = d[:fz, sl].T
+        c[:, -1], q[:, -1] = g.x1, self.q_one
+        d[-1, -1] = g.one + self.intercept
+        b[-1] = g.y1
+        w_small = _solve(d - c.T @ q, b - c.T @ self.p)
+        w_items = self.p - q @ w_small
+        if use_z:
+            w_items = w_items + self.f @ w_small[:fz]           # served as one item-item matrix
+        return w_items, w_small[fz:fz + m], w_small[-1]
+
+
 def solve_items(g: GramStats, lam_items: float) -> tuple[np.ndarray, np.ndarray]:
     """Items-only mode: (W (n, n), bias (n,))."""
-    sol = _ridge(g, ["x"], {"x": lam_items}, target="held")
-    return sol["x"], sol["bias"]
+    return ItemSolver(g, lam_items).items()
 
 
 def solve_meta(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.ndarray, np.ndarray]:
@@ -120,6 +215,4 @@ def solve_meta_held(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.n
 
 def solve_both(g: GramStats, lam_items: float, lam_meta: float, dropout: float):
     """Items + metadata mode: (W_items (n, n), W_meta (m, n), bias (n,))."""
-    sol = _ridge(with_field_dropout(g, dropout), ["x", "m"], {"x": lam_items, "m": meta_penalty(g, lam_meta)},
-                 target="held")
-    return sol["x"], sol["m"], sol["bias"]
+    return ItemSolver(g, lam_items).both(lam_meta, dropout)

@@ -16,10 +16,12 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from recommender.data.matrices import pool
 from recommender.evaluation import metrics as ev
 from recommender.training import linear
-from recommender.data.matrices import one_hot, pool
-from recommender.training.gram import gram_stats
+from recommender.training.gram import from_moments
+from recommender.training.space import FeatureSpace
+from recommender.training.statistics import Statistics, moments
 
 
 def top_neighbours(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
@@ -42,25 +44,29 @@ def top_neighbours(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
                           indptr), shape=s.shape)
 
 
-def _neighbours(a, meta, hp):
-    g = gram_stats(a, meta, hp.reveal, 0.0, dense=False, small_share=hp.small_reveal_share)
+def _neighbours(g, hp) -> sp.csr_matrix:
     d = np.sqrt(np.maximum(g.xx.diagonal(), 1e-12))
     inv = sp.diags(1.0 / d)
-    return g, top_neighbours(inv @ g.xy @ inv, hp.neighbours)
+    return top_neighbours(inv @ g.xy @ inv, hp.neighbours)
 
 
-def fit_sparse_layout(a, meta, meta_index, n_meta, hp, tick):
-    """Fit the sparse layout; returns (arrays, chosen hyperparameters, validation metrics)."""
-    rng = np.random.default_rng(hp.seed)
-    eligible = np.flatnonzero(np.diff(a.indptr) >= hp.reveal + 1)
-    n_val = min(int(len(eligible) * hp.validation_fraction), 500)
+def fit_sparse_layout(stats: Statistics, space: FeatureSpace, hp, tick):
+    """Fit the sparse layout from the statistics; returns (arrays, chosen hyperparameters, metrics)."""
+    weighting = stats.spec.weightings[0]
+    groups = space.groups()
+    sample = stats.sample
+    eligible = np.flatnonzero(np.diff(sample.items.indptr) >= hp.reveal + 1)
+    n_val = min(int(stats.n_eligible * hp.validation_fraction), 500, len(eligible))
     scale, metrics = hp.knn_scales[len(hp.knn_scales) // 2], {}
     if n_val >= 20:
-        val = rng.choice(eligible, size=n_val, replace=False)
-        train = np.setdiff1d(np.arange(a.shape[0]), val)
-        g, knn = _neighbours(a[train], one_hot(meta_index[train], n_meta), hp)
+        val = eligible[:n_val]
+        a_val, m_val = sample.items[val], sample.features[val]
+        g = from_moments(stats.moments, weighting, stats.n_users - n_val,
+                         stats.feature_users - np.asarray(m_val.sum(axis=0)).ravel(), groups,
+                         minus=moments(a_val, m_val, stats.spec))
+        knn = _neighbours(g, hp)
         pop = g.y1 / max(g.one, 1e-12)
-        protocol = ev.make_protocol(a[val], meta_index[val], "items", hp.reveal, seed=hp.seed)
+        protocol = ev.make_protocol(a_val, m_val, "items", hp.reveal, seed=hp.seed)
         best = -1.0
         for s in hp.knn_scales:
             w = knn * (s * pop.max())
@@ -69,17 +75,18 @@ def fit_sparse_layout(a, meta, meta_index, n_meta, hp, tick):
             if ndcg > best:
                 best, scale = ndcg, s
         metrics["validation_ndcg@10_items"] = float(best)
-    g, knn = _neighbours(a, meta, hp)
+    g = from_moments(stats.moments, weighting, stats.n_users, stats.feature_users, groups)
+    knn = _neighbours(g, hp)
     pop_held = g.y1 / max(g.one, 1e-12)
     knn = (knn * (scale * pop_held.max())).tocsr()
     arrays = {"knn_indptr": knn.indptr.astype(np.int64), "knn_indices": knn.indices.astype(np.int32),
               "knn_data": knn.data, "bias_none": linear.solve_none(g), "bias_items": pop_held}
-    if n_meta:
+    if space.n_features:
         lam = hp.meta_lambdas[len(hp.meta_lambdas) // 2]
         arrays["w_meta"], arrays["bias_meta"] = linear.solve_meta(g, lam, hp.field_dropout)
         arrays["w_both_meta"], arrays["bias_both"] = linear.solve_meta_held(g, lam, hp.field_dropout)
     else:
-        n = a.shape[1]
+        n = stats.spec.n_items
         arrays.update(w_meta=np.zeros((0, n)), bias_meta=arrays["bias_none"], w_both_meta=np.zeros((0, n)),
                       bias_both=pop_held)
     chosen = {"knn_scale": scale, "neighbours": hp.neighbours}

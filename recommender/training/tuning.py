@@ -1,107 +1,159 @@
-"""Grid search of the dense layout's hyperparameters on a validation split of the training users."""
+"""Grid search of the dense layout's hyperparameters on validation users, from the statistics alone.
+
+Validation users are the statistics' sample's eligible users (at least reveal + 1 items), in rank
+order. Their moments are subtracted from the totals, so every grid point is fitted on the others
+and scored by NDCG@10 on them under the site's protocol. With few users (the sample holds at most
+``cv_max_users`` eligible ones) every one of them validates, in ``cv_folds`` folds (cross-validation:
+a fold is fitted on everyone else); otherwise one fold of ``validation_fraction`` of the eligible
+users, at most ``max_validation_users``. More validation users make the choices less noisy.
+"""
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
 
+import numpy as np
+import scipy.sparse as sp
+
+from recommender.data.matrices import meta_scores, pool
 from recommender.evaluation import metrics as ev
 from recommender.training import linear
-from recommender.data.matrices import meta_scores, one_hot, pool
-from recommender.training.gram import gram_stats
+from recommender.training.gram import from_moments
+from recommender.training.space import FeatureSpace, drop_fields
+from recommender.training.statistics import Statistics, moments
 
 
-def drop_fields(meta_rows: np.ndarray, n_fields: int, crosses, rng, share: float = 0.5) -> np.ndarray:
-    """Validation users who leave fields out: each field missing with probability ``share`` (at
-    least one kept), crosses missing with either of their fields."""
-    out = meta_rows.copy()
-    drop = rng.random((len(out), n_fields)) < share
-    drop[np.arange(len(out)), rng.integers(0, max(n_fields, 1), len(out))] = False
-    out[:, :n_fields][drop] = -1
-    for col, c in enumerate(crosses, start=n_fields):
-        out[drop[:, c.first] | drop[:, c.second], col] = -1
-    return out
+@dataclass
+class Fold:
+    """One validation fold: its users' protocols, what to subtract, and its training sample for EM."""
+
+    minus: dict
+    n_train_users: int
+    train_feature_users: np.ndarray
+    protocols: dict
+    a_em: sp.csr_matrix
+    meta_em: np.ndarray
+
+
+def validation_folds(stats: Statistics, hp) -> list[np.ndarray]:
+    """Sample rows of each validation fold (empty list: too few users to tune)."""
+    eligible = np.flatnonzero(np.diff(stats.sample.items.indptr) >= hp.reveal + 1)
+    if len(eligible) <= hp.cv_max_users and stats.n_eligible == len(eligible) and hp.cv_folds > 1:
+        folds = [eligible[k::hp.cv_folds] for k in range(hp.cv_folds)]
+    else:
+        n_val = min(int(stats.n_eligible * hp.validation_fraction), hp.max_validation_users, len(eligible))
+        folds = [eligible[:n_val]]
+    return [f for f in folds if len(f)] if sum(len(f) for f in folds) >= 20 else []
 
 
 class Tuner:
-    """Fits every grid point on 80 % of the users and scores it by NDCG@10 on the other 20 %.
+    """Fits every grid point on each fold's training users and scores it on the fold's users.
 
     The metadata mode is scored on validation users giving all their fields and again with about
     half of them left out, as site visitors may. Per weighting (power, reveal): the items-mode
-    ridge strengths; the metadata-mode strengths and field-dropout rates with
-    and without crossed fields; the items+metadata strengths for the two best item strengths, with
-    crosses as the metadata mode of that weighting preferred.
+    ridge strengths; the metadata-mode strengths and field-dropout rates with and without crossed
+    fields; the items+metadata strengths for the two best item strengths, with crosses as the
+    metadata mode of that weighting preferred.
     """
 
-    def __init__(self, a, meta_index, n_meta: int, n_base: int, crosses, hp, tick):
-        self.hp, self.tick, self.n_meta, self.n_base = hp, tick, n_meta, n_base
-        rng = np.random.default_rng(hp.seed)
-        eligible = np.flatnonzero(np.diff(a.indptr) >= hp.reveal + 1)
-        n_val = min(int(len(eligible) * hp.validation_fraction), hp.max_validation_users)
-        self.enough = n_val >= 20
-        val = rng.choice(eligible, size=n_val, replace=False) if self.enough else np.zeros(0, dtype=int)
-        train = np.setdiff1d(np.arange(a.shape[0]), val)
-        self.a_train, self.meta_train = a[train], one_hot(meta_index[train], n_meta)
-        self.meta_index_train = meta_index[train]
-        self.best_fn = {}  # mode -> validation score function of the best linear fit
+    def __init__(self, stats: Statistics, space: FeatureSpace, hp, tick):
+        self.stats, self.space, self.hp, self.tick = stats, space, hp, tick
+        self.n_meta, self.n_base, self.groups = space.n_features, space.n_base, space.groups()
+        sample = stats.sample
+        rows = validation_folds(stats, hp)
+        self.enough = bool(rows)
+        em_pool = np.arange(min(len(sample.ranks), stats.spec.sample_users))
+        self.folds = [self._fold(sample, val, em_pool) for val in rows]
+        self.best_fn = {}  # mode -> per-fold validation score functions of the best linear fit
+
+    def _fold(self, sample, val, em_pool) -> Fold:
+        hp, space = self.hp, self.space
+        a_val, m_val = sample.items[val], sample.features[val]
         draws = {"items": hp.validation_draws, "meta": 1, "both": hp.validation_draws}
-        self.protocols = {m: [ev.make_protocol(a[val], meta_index[val], m, hp.reveal, seed=hp.seed + d)
-                              for d in range(n)] for m, n in draws.items()}
-        partial = ev.make_protocol(a[val], meta_index[val], "meta", hp.reveal, seed=hp.seed)
-        partial.meta_index = drop_fields(partial.meta_index, len(meta_index[0]) - len(crosses), crosses, rng)
-        self.protocols["meta"].append(partial)
+        protocols = {m: [ev.make_protocol(a_val, m_val, m, hp.reveal, seed=hp.seed + d) for d in range(n)]
+                     for m, n in draws.items()}
+        partial = ev.make_protocol(a_val, m_val, "meta", hp.reveal, seed=hp.seed)
+        partial.meta = drop_fields(partial.meta, space.parents(), space.n_fields, np.random.default_rng(hp.seed))
+        protocols["meta"].append(partial)
+        em_rows = np.setdiff1d(em_pool, val)
+        return Fold(moments(a_val, m_val, self.stats.spec), self.stats.n_users - len(val),
+                    self.stats.feature_users - np.asarray(m_val.sum(axis=0)).ravel(), protocols,
+                    sample.items[em_rows], space.latent_index(sample.features[em_rows]))
 
-    def pool(self, x):
+    def gram(self, weighting, fold: Fold):
+        """A fold's training users' statistics for one weighting (its validation users subtracted)."""
+        return from_moments(self.stats.moments, weighting, fold.n_train_users, fold.train_feature_users,
+                            self.groups, minus=fold.minus)
+
+    def scale(self, x):
         """Revealed rows as the weights expect them (see Model.item_scale)."""
-        return pool(x) if self.hp.pooled else pool(x) * self.hp.reveal
+        return pool(x) * self.hp.reveal
 
-    def configs(self) -> list[tuple[float, int, int]]:
-        """(user weight power, minimum items per training user, items revealed) to try."""
-        return [(p, self.hp.min_items, k) for k in self.hp.train_reveals for p in self.hp.powers]
+    def per_user(self, mode, fns) -> np.ndarray:
+        """Validation NDCG@10 of every validation user (folds in order), averaged over reveal draws."""
+        parts = []
+        for fold, fn in zip(self.folds, fns):
+            parts.append(np.mean([ev.evaluate(fn, p).per_user["ndcg"] for p in fold.protocols[mode]], axis=0))
+        return np.concatenate(parts)
 
-    def ndcg(self, mode, fn) -> float:
-        """Mean validation NDCG@10 over the protocol's reveal draws."""
-        return float(np.mean([ev.evaluate(fn, p).mean("ndcg") for p in self.protocols[mode]]))
+    def ndcg(self, mode, fns) -> float:
+        return float(np.mean(self.per_user(mode, fns)))
 
     def run(self) -> tuple[dict, dict]:
         hp, best = self.hp, {}
         cross_options = (False, True) if self.n_meta > self.n_base else (False,)
-        for power, floor, k in self.configs():
-            g = gram_stats(self.a_train, self.meta_train, k, power, min_items=floor,
-                           small_share=hp.small_reveal_share, pooled=hp.pooled)
-            params = dict(power=power, min_items=floor, reveal=k)
-            scale_x = float(np.mean(np.diag(g.xx))) or 1.0
-            items_ndcg = {}
+        for weighting in self.stats.spec.weightings:
+            grams = [self.gram(weighting, f) for f in self.folds]
+            scales = [float(np.mean(np.diag(g.xx))) or 1.0 for g in grams]
+            params = dict(power=weighting.power, reveal=weighting.reveal)
+            items_ndcg, solvers, item_lam_f = {}, {}, {}
+            features = self.space.item_features
+            lam_fs = hp.item_feature_lambdas if features is not None and features.shape[1] else (None,)
             for lam in hp.items_lambdas:
-                w, b = linear.solve_items(g, lam * scale_x)
-                fn = lambda x, m, w=w, b=b: self.pool(x) @ w + b  # noqa: E731
-                items_ndcg[lam] = self.ndcg("items", fn)
-                self._keep(best, "items", items_ndcg[lam], fn, **params, lam=lam)
+                solvers[lam] = [linear.ItemSolver(g, lam * s, features) for g, s in zip(grams, scales)]
+                for lam_f in lam_fs:
+                    fns = [self._items_fn(*solver.items(lam_f)) for solver in solvers[lam]]
+                    ndcg = self.ndcg("items", fns)
+                    if ndcg > items_ndcg.get(lam, -1.0):
+                        items_ndcg[lam], item_lam_f[lam] = ndcg, lam_f
+                    self._keep(best, "items", ndcg, fns, **params, lam=lam, lam_f=lam_f)
+                for worse in sorted(solvers, key=items_ndcg.get)[:-2]:     # keep the two best factorisations
+                    del solvers[worse]
             if not self.n_meta:
                 continue
             meta_ndcg = {}
             for crosses in cross_options:
-                gm = g if crosses else linear.restrict_meta(g, self.n_base)
+                gms = [g if crosses else linear.restrict_meta(g, self.n_base) for g in grams]
                 for dropout in hp.meta_dropouts:
                     for lam in hp.meta_lambdas:
-                        w, b = linear.solve_meta(gm, lam, dropout)
-                        w = linear.pad_rows(w, self.n_meta)
-                        fn = lambda x, m, w=w, b=b: meta_scores(w, m) + b  # noqa: E731
-                        ndcg = self.ndcg("meta", fn)
+                        fns = [self._meta_fn(*linear.solve_meta(gm, lam, dropout)) for gm in gms]
+                        ndcg = self.ndcg("meta", fns)
                         meta_ndcg[(crosses, dropout, lam)] = ndcg
-                        self._keep(best, "meta", ndcg, fn, **params, crosses=crosses, lam=lam, dropout=dropout)
+                        self._keep(best, "meta", ndcg, fns, **params, crosses=crosses, lam=lam, dropout=dropout)
             crosses = max(meta_ndcg, key=meta_ndcg.get)[0]
-            gb = g if crosses else linear.restrict_meta(g, self.n_base)
             for lam in sorted(items_ndcg, key=items_ndcg.get)[-2:]:
                 for lam_m in hp.both_meta_lambdas:
-                    wx, wm, b = linear.solve_both(gb, lam * scale_x, lam_m, hp.field_dropout)
-                    wm = linear.pad_rows(wm, self.n_meta)
-                    fn = lambda x, m, wx=wx, wm=wm, b=b: self.pool(x) @ wx + meta_scores(wm, m) + b  # noqa: E731
-                    ndcg = self.ndcg("both", fn)
-                    self._keep(best, "both", ndcg, fn, **params, crosses=crosses, lam=lam, lam_meta=lam_m)
+                    fns = [self._both_fn(*solver.both(lam_m, hp.field_dropout, None if crosses else self.n_base,
+                                                      item_lam_f[lam])) for solver in solvers[lam]]
+                    ndcg = self.ndcg("both", fns)
+                    self._keep(best, "both", ndcg, fns, **params, crosses=crosses, lam=lam, lam_meta=lam_m,
+                               lam_f=item_lam_f[lam])
+            del solvers
         metrics = {f"validation_ndcg@10_{m}": v.pop("ndcg") for m, v in best.items()}
+        metrics["validation_users"] = int(sum(len(f.protocols["items"][0].users) for f in self.folds))
+        metrics["validation_folds"] = len(self.folds)
         return best, metrics
 
-    def _keep(self, best, mode, ndcg, fn, **params):
+    def _items_fn(self, w, b):
+        return lambda x, m: self.scale(x) @ w + b
+
+    def _meta_fn(self, w, b):
+        return lambda x, m: meta_scores(w, m) + b
+
+    def _both_fn(self, wx, wm, b):
+        return lambda x, m: self.scale(x) @ wx + meta_scores(wm, m) + b
+
+    def _keep(self, best, mode, ndcg, fns, **params):
         self.tick()
         if mode not in best or ndcg > best[mode]["ndcg"]:
             best[mode] = dict(params, ndcg=float(ndcg))
-            self.best_fn[mode] = fn
+            self.best_fn[mode] = fns

@@ -49,7 +49,7 @@ def valid_value(field: dict) -> str:
 def fill_field(page: Page, field: dict, value: str) -> None:
     """Enter one value into the metadata form and leave the field."""
     control = page.locator(f"#md-{field['name']}")
-    if field["type"] == "categorical":
+    if control.evaluate("element => element.tagName") == "SELECT":
         control.select_option(value)
     else:
         control.fill(value)

@@ -1,7 +1,7 @@
 """GET /products paging, search and filters; GET /metadata-schema."""
 import pytest
 
-from lambdas.errors import ValidationError
+from lambdas.errors import Malformed
 from lambdas.logic import catalogue
 
 
@@ -28,15 +28,23 @@ def test_category_filters(model):
     assert [i["item_id"] for i in page["items"]] == ["loan-home", "loan-personal"]
 
 
+def test_a_category_the_catalogue_lacks_matches_nothing(model):
+    page = catalogue.products_page(model, {"category": "boats"})
+    assert page["items"] == [] and page["total"] == 0 and "loans" in page["categories"]
+
+
 @pytest.mark.parametrize("params, words", [
     ({"limit": "0"}, "limit must be a whole number between 1 and 200; you sent '0'"),
     ({"limit": "201"}, "between 1 and 200"),
-    ({"offset": "-1"}, "offset must be a whole number of at least 0"),
+    ({"offset": "-1"}, "offset must be a whole number between 0 and 1000000"),
     ({"offset": "abc"}, "offset must be"),
-    ({"category": "boats"}, "unknown category 'boats'; choose one of: accounts"),
+    ({"limit": ""}, "limit must be"),
+    ({"offset": "9" * 5000}, "offset must be"),
+    ({"offset": "1000001"}, "between 0 and 1000000"),
+    ({"search": "s" * 101}, "search is at most 100 characters"),
 ])
 def test_bad_parameters_name_the_problem(model, params, words):
-    with pytest.raises(ValidationError, match=words):
+    with pytest.raises(Malformed, match=words):
         catalogue.products_page(model, params)
 
 

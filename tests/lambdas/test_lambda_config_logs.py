@@ -18,7 +18,7 @@ def test_settings_read_from_the_environment():
     ({"RESULTS_TABLE": ""}, "RESULTS_TABLE is not set"),
     ({"RESULT_TTL_DAYS": "soon"}, "RESULT_TTL_DAYS must be a whole number"),
     ({"MODEL_PREFIX": "default"}, "MODEL_PREFIX must end with a slash"),
-    ({"RECOMMENDER_BACKEND": "magic"}, "RECOMMENDER_BACKEND must be builtin or personalize"),
+    ({"RECOMMENDER_BACKEND": "magic"}, "RECOMMENDER_BACKEND must be builtin, personalize or both"),
 ])
 def test_bad_settings_name_the_variable(change, words):
     with pytest.raises(ConfigError, match=words):

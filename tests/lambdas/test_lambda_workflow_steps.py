@@ -5,7 +5,7 @@ import json
 import pytest
 from lambda_fakes import FIVE
 
-from lambdas.errors import ValidationError
+from lambdas.errors import Malformed, ModelUnavailable, Unprocessable
 from lambdas.logic import workflow_steps
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
@@ -21,7 +21,7 @@ def test_validate_stamps_the_request_for_the_next_states(model):
 
 
 def test_validate_refuses_a_missing_request_id(model):
-    with pytest.raises(ValidationError, match="request_id"):
+    with pytest.raises(Malformed, match="request_id"):
         workflow_steps.validate({"request": {"mode": "products", "items": FIVE}}, model, NOW, 7)
 
 
@@ -46,5 +46,22 @@ def test_recommend_turns_model_value_errors_into_validation_errors(model):
 
     validated = workflow_steps.validate({"request_id": RID, "request": {"mode": "metadata", "metadata": {"AGE": 30}}},
                                         model, NOW, 7)
-    with pytest.raises(ValidationError, match="AGE: allowed"):
+    with pytest.raises(Unprocessable, match="AGE: allowed"):
         workflow_steps.recommend(validated, Refusing())
+
+
+def test_refusals_and_model_failures_become_structured_output_not_exceptions(model):
+    refused = workflow_steps.as_output(workflow_steps.validate, {"request_id": RID, "request": {"mode": "x"}},
+                                       model, NOW, 7)
+    assert refused == {"error": {"code": "malformed", "field": "mode",
+                                 "message": "mode must be one of products, metadata, both; you sent 'x'"}}
+
+    def broken_model():
+        raise ModelUnavailable("no model under s3://bucket/prefix")
+
+    assert workflow_steps.as_output(lambda: broken_model())["error"]["code"] == "model_unavailable"
+
+
+def test_bugs_still_raise_for_the_states_catch(model):
+    with pytest.raises(KeyError):
+        workflow_steps.as_output(workflow_steps.recommend, {"request_id": RID}, model)

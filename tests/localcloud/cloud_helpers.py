@@ -7,8 +7,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
+import localcloud
 
 WORKER_CAP = 2
 
@@ -21,10 +20,7 @@ class Cloud:
 
     def client(self, service: str):
         """A boto3 client for the emulator (host prefixes off, as the Lambda workers have them)."""
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test",
-                            config=Config(inject_host_prefix=False, retries={"total_max_attempts": 1},
-                                          read_timeout=120))
+        return localcloud.client(service, self.endpoint, retries={"total_max_attempts": 1}, read_timeout=120)
 
 
 def free_port() -> int:

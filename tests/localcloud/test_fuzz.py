@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from localcloud.lambda_api import INVOKE_PATH
+from localcloud.functions.invoke import INVOKE_PATH
 from localcloud.middleware import EXECUTE_API
 
 pytestmark = [pytest.mark.cloud]

@@ -1,4 +1,4 @@
-"""Mapping templates (VTL subset), JSON-schema validation and route matching, without a server."""
+"""Mapping templates (VTL), JSON-schema validation and route matching, without a server."""
 from __future__ import annotations
 
 import json
@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from localcloud.apigateway_request import InputVariable, UtilVariable, json_path, match_resource
-from localcloud.jsonschema_lite import validate
-from localcloud.vtl import TemplateError, render
+from localcloud.apigateway.request import InputVariable, UtilVariable, json_path, match_resource
+from localcloud.apigateway.schema import validate
+from localcloud.apigateway.vtl import TemplateError, render
 
 
 def _scope(body: dict | str = "", **extra) -> dict:
@@ -26,10 +26,11 @@ def test_start_sync_execution_template_renders_to_valid_json():
     assert json.loads(rendered["input"]) == {"items": ["a", "b"], "note": "it's \"quoted\""}
 
 
-def test_set_if_foreach_and_quiet_references():
+def test_set_if_foreach_and_undefined_references():
     template = ('#set($n = $input.path(\'$.n\'))#if($n > 2)big#elseif($n == 2)two#{else}small#end|'
                 '#foreach($x in $input.path(\'$.xs\'))$x#if($foreach.hasNext),#end#end|$!missing|$missing')
-    assert render(template, _scope({"n": 2, "xs": [1, 2, 3]})) == "two|1,2,3||$missing"
+    # API Gateway renders an undefined reference as nothing, quiet (``$!``) or not
+    assert render(template, _scope({"n": 2, "xs": [1, 2, 3]})) == "two|1,2,3||"
 
 
 def test_input_params_body_and_parse_json():

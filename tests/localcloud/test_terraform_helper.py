@@ -1,4 +1,4 @@
-"""The Terraform helper: CLI config with the provider mirror when present, provider settings."""
+"""The Terraform helper: CLI config with the provider mirror when present."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,10 +27,3 @@ def test_without_a_mirror_the_registry_is_used(tmp_path, monkeypatch):
     config = Path(terraform.terraform_env({})["TF_CLI_CONFIG_FILE"]).read_text()
     assert "provider_installation" not in config
 
-
-def test_provider_settings_point_every_service_at_one_endpoint():
-    settings = terraform.provider_settings("http://127.0.0.1:9999")
-    assert settings["s3_use_path_style"] and settings["skip_credentials_validation"]
-    assert settings["endpoints"] == [{s: "http://127.0.0.1:9999" for s in terraform.SERVICES}]
-    assert {"sfn", "lambda", "apigateway", "dynamodb", "s3", "iam", "logs", "sts", "cloudwatch"} <= set(
-        terraform.SERVICES)

@@ -57,10 +57,69 @@ def test_sync_sets_content_types_skips_unchanged_and_deletes_stale(bucket, tmp_p
     assert again == {"uploaded": [], "unchanged": 2, "deleted": []}
 
 
-def test_empty_bucket_removes_every_version(bucket):
-    bucket.put_bucket_versioning(Bucket="site", VersioningConfiguration={"Status": "Enabled"})
-    for body in (b"1", b"2"):
-        bucket.put_object(Bucket="site", Key="model.npz", Body=body)
-    bucket.delete_object(Bucket="site", Key="model.npz")
-    assert site.empty_bucket(bucket, "site") == 3
-    assert "Versions" not in bucket.list_object_versions(Bucket="site")
+def test_every_site_object_is_uploaded_with_its_cache_control(bucket, tmp_path):
+    (tmp_path / "js").mkdir()
+    for name in ("index.html", "js/app.js", "css.css", "logo.svg"):
+        (tmp_path / name).write_text("x")
+    site.sync(bucket, tmp_path, "site")
+    heads = {key: bucket.head_object(Bucket="site", Key=key)["CacheControl"]
+             for key in ("index.html", "js/app.js", "css.css", "logo.svg")}
+    assert heads["index.html"] == "no-cache"
+    assert {heads[k] for k in ("js/app.js", "css.css", "logo.svg")} == {site.ASSET_CACHE}
+    assert "max-age=0" in site.ASSET_CACHE and "must-revalidate" in site.ASSET_CACHE
+
+
+def test_an_object_uploaded_without_cache_control_is_uploaded_again(bucket, tmp_path):
+    (tmp_path / "app.js").write_text("export {};")
+    bucket.put_object(Bucket="site", Key="app.js", Body=b"export {};")  # same bytes, no headers
+    assert site.sync(bucket, tmp_path, "site")["uploaded"] == ["app.js"]
+    assert bucket.head_object(Bucket="site", Key="app.js")["CacheControl"] == site.ASSET_CACHE
+
+
+def test_a_changed_site_invalidates_cloudfront_once_and_an_unchanged_one_not_at_all():
+    from botocore.stub import ANY, Stubber
+
+    cloudfront = boto3.client("cloudfront", region_name="us-east-1")
+    with Stubber(cloudfront) as stub:
+        stub.add_response("create_invalidation", {"Location": "x", "Invalidation": {
+            "Id": "I2J3", "Status": "InProgress", "CreateTime": "2026-12-01T00:00:00Z",
+            "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": "r"}}},
+            {"DistributionId": "E123", "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/*"]},
+                                                             "CallerReference": ANY}})
+        assert site.invalidate(cloudfront, "E123", {"uploaded": ["index.html"], "deleted": [], "unchanged": 3}) == "I2J3"
+        assert site.invalidate(cloudfront, "E123", {"uploaded": [], "deleted": [], "unchanged": 4}) is None
+        stub.assert_no_pending_responses()
+
+
+def test_the_stacks_region_reaches_terraform_and_every_client(tmp_path, monkeypatch):
+    from devtasks import clients, stack_deploy
+    from devtasks.terraform import Stack
+
+    state = tmp_path / "aws" / "terraform.tfstate"
+    state.parent.mkdir()
+    state.write_text('{"resources": [{"mode": "managed", "type": "aws_s3_bucket", "name": "x", "instances": []}],'
+                     ' "outputs": {"region": {"value": "eu-west-1"}}}')
+    deployed = Stack("aws", tmp_path)
+    assert stack_deploy.region_for(deployed, None) == "eu-west-1"        # the stack's own region by default
+    assert stack_deploy.region_for(deployed, "eu-west-1") == "eu-west-1"
+    with pytest.raises(stack_deploy.DeployError, match="lives in eu-west-1.*--region eu-west-1"):
+        stack_deploy.region_for(deployed, "us-west-2")                   # never a second copy elsewhere
+    assert stack_deploy.region_for(Stack("aws", tmp_path / "none"), "ap-south-1") == "ap-south-1"
+    assert Stack("aws", tmp_path)._vars({"region": "eu-west-1", "local_endpoint": None}) == {
+        "target": "aws", "region": "eu-west-1"}
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    assert clients.client("logs", "eu-west-1").meta.region_name == "eu-west-1"
+    assert clients.client("s3", "eu-west-1", "http://127.0.0.1:1").meta.region_name == "eu-west-1"
+    with pytest.raises(ValueError, match="pass --region"):
+        clients.client("logs", "")
+
+
+def test_publish_refuses_a_stack_whose_model_is_missing(bucket, tmp_path):
+    from devtasks.publish import PublishError, publish
+
+    bucket.create_bucket(Bucket="models")
+    outputs = {"site_bucket": "site", "models_bucket": "models", "model_prefix": "models/abc/",
+               "model_keys": ["models/abc/manifest.json"], "region": "us-east-1", "api_url": "http://x",
+               "endpoint": ""}
+    with pytest.raises(PublishError, match="missing .* run `invoke deploy`"):
+        publish(outputs, site_dir=tmp_path / "site")

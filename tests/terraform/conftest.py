@@ -8,8 +8,20 @@ from tf_offline import Workdir
 
 
 @pytest.fixture(scope="session")
-def workdir(tmp_path_factory):
-    work = Workdir(tmp_path_factory.mktemp("tf-offline"))
+def sts_endpoint():
+    """moto's server on loopback, answering the plan's one AWS call (GetCallerIdentity)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory, sts_endpoint):
+    work = Workdir(tmp_path_factory.mktemp("tf-offline"), sts_endpoint)
     init = work.run("init", "-input=false", "-no-color", f"-backend-config=workspace_dir={work.root / 'state'}",
                     workspace=None)
     assert init.returncode == 0, init.stderr

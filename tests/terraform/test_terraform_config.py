@@ -30,7 +30,8 @@ def test_personalize_with_its_settings_plans(workdir):
     planned = workdir.plan("target=aws", "recommender_backend=personalize",
                            "personalize_campaign_arn=arn:aws:personalize:us-east-1:111122223333:campaign/bank",
                            "personalize_tracking_id=0f1e2d3c-aaaa-bbbb-cccc-111122223333",
-                           "personalize_users_dataset_arn=arn:aws:personalize:us-east-1:111122223333:dataset/bank/USERS")
+                           "personalize_users_dataset_arn=arn:aws:personalize:us-east-1:111122223333:dataset/bank/USERS",
+                           "personalize_filter_arn=arn:aws:personalize:us-east-1:111122223333:filter/bank-exclude-chosen")
     assert planned.returncode == 0, planned.stdout + planned.stderr
 
 

@@ -4,6 +4,7 @@ import gzip
 import pytest
 
 from recommender import DatasetError, load_dataset, write_dataset
+from recommender.data.dataset import DatasetWarning
 from recommender.synthetic.generator import generate_bank
 
 
@@ -50,11 +51,18 @@ def test_missing_id_column_in_interactions(folder):
     assert error_of(folder).startswith("Interactions.csv, row 0 (header), column ITEM_ID: missing column")
 
 
-def test_column_not_in_schema(folder):
+def test_a_column_not_in_the_schema_is_named_in_one_warning_and_left_out(folder):
     path = folder / "Users.csv"
     lines = path.read_text().splitlines()
-    path.write_text("\n".join([lines[0] + ",PET"] + [line + ",cat" for line in lines[1:]]) + "\n")
-    assert "Users.csv, row 0 (header), column PET: not declared in Users.schema.json" in error_of(folder)
+    path.write_text("\n".join([lines[0] + ",PET,NOTES"] + [line + ",cat,x" for line in lines[1:]]) + "\n")
+
+    with pytest.warns(DatasetWarning) as caught:
+        loaded = load_dataset(folder)
+
+    assert len(caught) == 1
+    assert str(caught[0].message) == ("Users.csv: the engine leaves out PET (not in Users.schema.json), "
+                                      "NOTES (not in Users.schema.json)")
+    assert "PET" not in loaded.user_fields and "AGE" in loaded.user_fields
 
 
 def test_text_in_a_numeric_column(folder):
@@ -131,7 +139,7 @@ def test_row_with_a_missing_field(folder):
 
 def test_missing_file(folder):
     (folder / "Items.csv").unlink()
-    assert "Items.csv (or Items.csv.gz) not found" in error_of(folder)
+    assert "Items.csv (or Items.csv.gz, Items.parquet) not found" in error_of(folder)
 
 
 def test_not_a_folder(tmp_path):

@@ -95,8 +95,14 @@ def test_higher_ease_without_pairs_is_ease():
     assert np.allclose(higher.score(revealed, None), EASE(lam=5.0).fit(a, None, 0).score(revealed, None))
 
 
+def _indicators(index: np.ndarray, width: int) -> sp.csr_matrix:
+    """Users x features indicators (what the harness passes) from a (users, k) array of feature indices."""
+    rows, cols = np.nonzero(index >= 0)
+    return sp.csr_matrix((np.ones(len(rows)), (rows, index[rows, cols])), shape=(index.shape[0], width))
+
+
 def test_meta_one_hot_reads_fields_and_leaves_our_crosses_out():
-    meta = np.array([[0, 3, 7], [1, -1, 9], [-1, 4, -1]])       # 7 and 9 number crosses (n_meta = 5)
+    meta = _indicators(np.array([[0, 3, 7], [1, -1, 9], [-1, 4, -1]]), 10)  # 7 and 9 number crosses (n_meta = 5)
     x = meta_one_hot(meta, 5).toarray()
     assert x.shape == (3, 5)
     assert x.tolist() == [[1, 0, 0, 1, 0], [0, 1, 0, 0, 0], [0, 0, 0, 0, 1]]
@@ -116,14 +122,14 @@ def _segmented():
     held = [[0] if (x == 0 and y == 1) else [] for x, y in zip(fa, fb)]
     held = [h + [1 + int(rng.integers(0, 3))] for h in held]
     a = _rows(*held, n_items=4)
-    meta = np.stack([fa, 2 + fb], axis=1)
+    meta = _indicators(np.stack([fa, 2 + fb], axis=1), 4)
     return a, meta, (FieldSlice("A", 0, 2), FieldSlice("B", 2, 4))
 
 
 def test_segment_popularity_over_a_pair_of_fields():
     a, meta, (fa, fb) = _segmented()
     pair = SegmentPopularity(fields=(fa, fb), shrink=0.0).fit(a, meta, 4)
-    query = np.array([[0, 3], [0, 2], [1, 3], [-1, 3]])
+    query = _indicators(np.array([[0, 3], [0, 2], [1, 3], [-1, 3]]), 4)
     scores = pair.score(sp.csr_matrix((4, 4)), query)
     assert np.isclose(scores[0, 0], 1.0) and np.allclose(scores[1:3, 0], 0.0)
     assert np.allclose(scores[3], pair.pop_)                                   # a missing field: overall
@@ -139,7 +145,7 @@ def test_segment_popularity_takes_one_or_two_fields():
 def test_ridge_demographics_reads_every_field():
     """The item is decided by field B alone (the second field): ridge must rank it by B."""
     a, meta, _ = _segmented()
-    b_only = _rows(*[[0] if m[1] == 3 else [1] for m in meta], n_items=4)
+    b_only = _rows(*[[0] if m[0, 3] else [1] for m in meta], n_items=4)
     peer = RidgeDemographics(lam=1.0).fit(b_only, meta, 4)
-    scores = peer.score(sp.csr_matrix((2, 4)), np.array([[0, 3], [0, 2]]))
+    scores = peer.score(sp.csr_matrix((2, 4)), _indicators(np.array([[0, 3], [0, 2]]), 4))
     assert scores[0, 0] > scores[0, 1] and scores[1, 1] > scores[1, 0]

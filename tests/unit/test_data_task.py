@@ -27,3 +27,10 @@ def test_invoke_data_rejects_bad_sizes(tmp_path):
     result = run_invoke("data", "--out", str(tmp_path), "--users", "0")
     assert result.returncode != 0 and "--users must be at least 1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_invoke_data_without_test_users_ends_with_a_summary(tmp_path):
+    result = run_invoke("data", "--out", str(tmp_path), "--users", "500", "--test-users", "0")
+    assert result.returncode == 0, result.stderr
+    assert "test           0 users" in result.stdout and "(no users)" in result.stdout
+    assert "Traceback" not in result.stderr

@@ -36,7 +36,7 @@ def test_top_k_never_returns_revealed_items_and_breaks_ties_stably():
 
 def test_protocol_reveals_part_of_each_user_and_keeps_the_rest_relevant():
     a = matrix([list(range(8)), [0, 1, 2], list(range(2, 9))], 10)
-    meta = np.array([[0, 3], [1, 4], [2, 5]])
+    meta = matrix([[0, 3], [1, 4], [2, 5]], 6)
     items = ev.make_protocol(a, meta, "items", reveal=5, seed=3)
     both = ev.make_protocol(a, meta, "both", reveal=5, seed=3)
     assert items.users.tolist() == [0, 2]                      # the 3-item user cannot reveal 5 and keep one
@@ -45,7 +45,7 @@ def test_protocol_reveals_part_of_each_user_and_keeps_the_rest_relevant():
     overlap = items.revealed.multiply(items.relevant)
     assert overlap.nnz == 0
     assert ((items.revealed + items.relevant) != a[[0, 2]]).nnz == 0
-    assert items.meta_index is None and both.meta_index.tolist() == [[0, 3], [2, 5]]
+    assert items.meta is None and both.meta.toarray().nonzero()[1].tolist() == [0, 3, 2, 5]
     meta_only = ev.make_protocol(a, meta, "meta", reveal=5, seed=3)
     assert meta_only.revealed.nnz == 0 and (meta_only.relevant != a[[0, 2]]).nnz == 0
 

@@ -119,6 +119,7 @@ def test_catalogue_and_metadata_schema(model):
     schema = {f["name"]: f for f in model.metadata_schema()}
     assert schema["AGE"]["type"] == "integer" and schema["AGE"]["minimum"] == 18 and schema["AGE"]["maximum"] == 99
     assert schema["SEX"] == {"name": "SEX", "type": "categorical", "values": ["F", "M"], "label": "Sex",
+                             "multi": False, "other_values": "ignored",
                              "description": ""}
     assert model.categories() == ["Alpha", "Beta", "Gamma"]
 

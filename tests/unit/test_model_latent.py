@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 
 from recommender.evaluation import metrics as ev
@@ -62,7 +63,7 @@ def test_plain_posterior_is_the_mixture_average_and_batch_matches_single():
     post = prior * theta[:, 0] * theta[:, 3] * np.exp(arrays["lc_log_meta"][:, 1])
     np.testing.assert_allclose(posterior_scores(arrays, [0, 3], [1]), (post / post.sum()) @ theta, rtol=1e-5)
     revealed = user_item_matrix(np.array([0, 0, 1]), np.array([0, 3, 5]), 2, 7)
-    meta = np.array([[1, -1], [-1, 9]])              # 9: a cross feature, ignored
+    meta = sp.csr_matrix(np.array([[0, 1] + [0] * 8, [0] * 9 + [1]]))   # feature 9: a cross, ignored
     batch = batch_posterior_scores(arrays, revealed, meta)
     np.testing.assert_allclose(batch[1], posterior_scores(arrays, [5], []), rtol=1e-5)
     np.testing.assert_allclose(batch_selected_scores(arrays, revealed, meta)[0],
@@ -93,10 +94,10 @@ def test_served_scores_equal_the_batch_evaluation(blended, mode):
     ds = tiny_dataset(seed=3)
     a, meta = user_matrix(blended, ds)
     p = ev.make_protocol(a, meta, mode, seed=0)
-    batch = batch_scores(blended, mode, p.revealed[:5], p.meta_index[:5] if p.meta_index is not None else None)
+    batch = batch_scores(blended, mode, p.revealed[:5], p.meta[:5] if p.meta is not None else None)
     for r in range(5):
         idx = p.revealed[r].indices.tolist()
-        feats = [int(f) for f in p.meta_index[r] if f >= 0] if p.meta_index is not None else []
+        feats = p.meta[r].indices.tolist() if p.meta is not None else []
         np.testing.assert_allclose(blended._score(idx, feats), batch[r], rtol=1e-4, atol=1e-5)
 
 

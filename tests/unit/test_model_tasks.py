@@ -18,7 +18,7 @@ def test_train_then_evaluate(tmp_path, capsys):
 
 
 def test_missing_data_or_model_is_a_clear_exit(tmp_path):
-    with pytest.raises(Exit, match="does not exist: run `invoke data`"):
+    with pytest.raises(Exit, match="no such folder; .*run `invoke data`"):
         train(Context(), data=str(tmp_path / "nothing"), out=str(tmp_path / "model"))
     with pytest.raises(Exit, match="invoke train"):
         evaluate(Context(), model=str(tmp_path / "nothing"), data=str(tmp_path))

@@ -12,3 +12,12 @@ output "models_bucket" {
   description = "Name and ARN of the private, versioned models bucket."
   value       = { name = aws_s3_bucket.models.id, arn = aws_s3_bucket.models.arn }
 }
+
+output "model" {
+  description = "The uploaded model: its content-addressed prefix, the root every model lives under, and its files' keys. Known only once every object is uploaded."
+  value = {
+    prefix = local.model_prefix
+    root   = var.model_root
+    keys   = [for object in aws_s3_object.model : object.key]
+  }
+}

@@ -3,8 +3,31 @@ variable "name" {
   type        = string
 }
 
-variable "force_destroy" {
-  description = "Let `terraform destroy` remove the models bucket with its objects (true on the local target)."
+variable "model_dir" {
+  description = "Folder holding the trained model artifact (manifest.json + model.npz)."
+  type        = string
+}
+
+variable "model_root" {
+  description = "Key prefix under which each model gets its own content-addressed folder."
+  type        = string
+  default     = "models/"
+}
+
+variable "model_version_retention_days" {
+  description = "Days an overwritten or deleted model object version is kept before S3 expires it."
+  type        = number
+  default     = 30
+}
+
+variable "point_in_time_recovery" {
+  description = "Keep continuous backups (35 days) of the events table."
   type        = bool
-  default     = false
+  default     = true
+}
+
+variable "require_tls" {
+  description = "Deny every request to the models bucket that does not use TLS (false only where the endpoint speaks plain HTTP)."
+  type        = bool
+  default     = true
 }

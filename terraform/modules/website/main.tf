@@ -1,25 +1,42 @@
-# The site bucket. On AWS it stays private and CloudFront reads it through an
-# origin access control; on the local cloud it is an S3 website on the API's origin.
-
-locals {
-  is_aws = var.target == "aws"
-}
+# The site bucket. With `cdn` it stays private and CloudFront serves it over HTTPS through
+# an origin access control, with the API on the same origin (cdn.tf); without, it is an
+# S3 website (what the local cloud serves, on the API's origin).
 
 resource "aws_s3_bucket" "this" {
+  #checkov:skip=CKV_AWS_18:The site is public static files; CloudFront's request metrics and the API's access logs cover what matters.
+  #checkov:skip=CKV_AWS_21:Holds only the built site, which `invoke publish` rewrites from frontend/ on every deploy; versions would only cost.
+  #checkov:skip=CKV_AWS_144:Rebuilt from frontend/ on every deploy; a replica in a second region would cost more than publishing again.
+  #checkov:skip=CKV_AWS_145:Public web pages: SSE-S3 (AES256) at rest, no secret worth a customer managed KMS key.
+  #checkov:skip=CKV2_AWS_61:No versions accumulate (versioning is off) and every object is rewritten by each publish.
+  #checkov:skip=CKV2_AWS_62:Nothing reacts to uploads; `invoke publish` invalidates CloudFront itself.
+  #checkov:skip=CKV2_AWS_6:The bucket has a public access block (below): fully on with cdn, open to a read policy only for the local cloud's S3 website.
   bucket_prefix = "${var.name}-site-"
-  force_destroy = !local.is_aws
+  # Holds only the built site, which `invoke publish` recreates, so destroy may empty it.
+  force_destroy = true
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
+  #checkov:skip=CKV_AWS_54:Public policies are blocked with cdn; only the local cloud's S3 website (no cdn) needs its public-read policy.
+  #checkov:skip=CKV_AWS_56:Public buckets are restricted with cdn; only the local cloud's S3 website (no cdn) is read anonymously.
   bucket                  = aws_s3_bucket.this.id
   block_public_acls       = true
-  block_public_policy     = local.is_aws
+  block_public_policy     = var.cdn
   ignore_public_acls      = true
-  restrict_public_buckets = local.is_aws
+  restrict_public_buckets = var.cdn
 }
 
 resource "aws_s3_bucket_website_configuration" "this" {
-  count  = local.is_aws ? 0 : 1
+  count  = var.cdn ? 0 : 1
   bucket = aws_s3_bucket.this.id
 
   index_document {
@@ -27,54 +44,9 @@ resource "aws_s3_bucket_website_configuration" "this" {
   }
 }
 
-resource "aws_cloudfront_origin_access_control" "this" {
-  count                             = local.is_aws ? 1 : 0
-  name                              = "${var.name}-site"
-  description                       = "CloudFront reads the private site bucket"
-  origin_access_control_origin_type = "s3"
-  signing_behavior                  = "always"
-  signing_protocol                  = "sigv4"
-}
-
-resource "aws_cloudfront_distribution" "this" {
-  count               = local.is_aws ? 1 : 0
-  enabled             = true
-  comment             = "${var.name} site"
-  default_root_object = "index.html"
-  price_class         = "PriceClass_100"
-  http_version        = "http2and3"
-
-  origin {
-    origin_id                = "site"
-    domain_name              = aws_s3_bucket.this.bucket_regional_domain_name
-    origin_access_control_id = aws_cloudfront_origin_access_control.this[0].id
-  }
-
-  default_cache_behavior {
-    target_origin_id       = "site"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-    compress               = true
-    # Managed policy "CachingOptimized"; index.html is uploaded with Cache-Control: no-cache.
-    cache_policy_id = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-  }
-
-  restrictions {
-    geo_restriction {
-      restriction_type = "none"
-    }
-  }
-
-  viewer_certificate {
-    cloudfront_default_certificate = true
-    minimum_protocol_version       = "TLSv1.2_2021"
-  }
-}
-
 data "aws_iam_policy_document" "this" {
   dynamic "statement" {
-    for_each = local.is_aws ? [1] : []
+    for_each = var.cdn ? [1] : []
     content {
       sid       = "CloudFrontReadsSite"
       actions   = ["s3:GetObject"]
@@ -92,9 +64,29 @@ data "aws_iam_policy_document" "this" {
   }
 
   dynamic "statement" {
-    for_each = local.is_aws ? [] : [1]
+    # An S3 website endpoint speaks only HTTP, so the TLS-only rule holds where CloudFront serves the site.
+    for_each = var.cdn && var.require_tls ? [1] : []
     content {
-      sid       = "LocalWebsiteReadsSite"
+      sid       = "DenyWithoutTls"
+      effect    = "Deny"
+      actions   = ["s3:*"]
+      resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "Bool"
+        variable = "aws:SecureTransport"
+        values   = ["false"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.cdn ? [] : [1]
+    content {
+      sid       = "WebsiteReadsSite"
       actions   = ["s3:GetObject"]
       resources = ["${aws_s3_bucket.this.arn}/*"]
       principals {

@@ -3,17 +3,43 @@ variable "name" {
   type        = string
 }
 
-variable "target" {
-  description = "local: an S3 website bucket served by the local cloud; aws: a private bucket behind CloudFront (HTTPS, origin access control)."
-  type        = string
-
-  validation {
-    condition     = contains(["local", "aws"], var.target)
-    error_message = "Set target to \"local\" or \"aws\"."
-  }
+variable "cdn" {
+  description = "Serve the site through CloudFront from a private bucket (true), or as an S3 website (false: what the local cloud serves)."
+  type        = bool
 }
 
-variable "local_endpoint" {
-  description = "Base URL of the local cloud (target = local)."
+variable "api_domain" {
+  description = "Host name of the API's stage (ID.execute-api.REGION.amazonaws.com); CloudFront forwards /<api_stage>/* to it (cdn only)."
   type        = string
+  default     = ""
+}
+
+variable "api_stage" {
+  description = "Stage name: the first path segment CloudFront forwards to the API (cdn only)."
+  type        = string
+  default     = "v1"
+}
+
+variable "site_domain" {
+  description = "Custom domain of the site (cdn only); empty: CloudFront's own *.cloudfront.net name."
+  type        = string
+  default     = ""
+}
+
+variable "site_certificate_arn" {
+  description = "ACM certificate (in us-east-1) for site_domain; required with it."
+  type        = string
+  default     = ""
+}
+
+variable "price_class" {
+  description = "CloudFront price class (edge locations used)."
+  type        = string
+  default     = "PriceClass_100"
+}
+
+variable "require_tls" {
+  description = "Deny every request to the site bucket that does not use TLS (with cdn; false only where the endpoint speaks plain HTTP)."
+  type        = bool
+  default     = true
 }

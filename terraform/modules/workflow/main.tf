@@ -1,14 +1,28 @@
 # The EXPRESS state machine answering POST /recommendations in one round trip:
-# Validate -> RecordInteractions -> Recommend -> StoreResult.
+# Validate -> Recommend -> StoreResult (the result and the selection event in one transaction).
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 locals {
   logging = var.log_level != "OFF"
+  # The ASL comes from stepfunctions/; the whole execution's bound comes from the stack's
+  # timeout budget (main.tf) so it always ends before the api function stops waiting.
+  definition = jsonencode(merge(jsondecode(templatefile(var.definition_file, {
+    partition              = data.aws_partition.current.partition
+    validate_function_arn  = var.validate_function_arn
+    recommend_function_arn = var.recommend_function_arn
+    results_table          = var.results_table.name
+    events_table           = var.events_table.name
+  })), { TimeoutSeconds = var.timeout_seconds }))
 }
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_158:Execution logs carry state names and errors, not request data (include_execution_data = false); CloudWatch's own encryption at rest is enough.
+  #checkov:skip=CKV_AWS_338:Retention is the log_retention_days variable (14 days by default) to keep an idle stack cheap.
   count             = local.logging ? 1 : 0
   name              = "/aws/vendedlogs/states/${var.name}-recommendation"
-  retention_in_days = 14
+  retention_in_days = var.log_retention_days
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -17,6 +31,11 @@ data "aws_iam_policy_document" "assume" {
     principals {
       type        = "Service"
       identifiers = ["states.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
@@ -57,6 +76,16 @@ data "aws_iam_policy_document" "this" {
       resources = ["*"]
     }
   }
+
+  dynamic "statement" {
+    for_each = var.tracing ? [1] : []
+    content {
+      # X-Ray accepts trace segments only on "*" (its actions have no resource-level permissions).
+      sid       = "SendTraces"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+      resources = ["*"]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "this" {
@@ -66,15 +95,11 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_sfn_state_machine" "this" {
-  name     = "${var.name}-recommendation"
-  type     = "EXPRESS"
-  role_arn = aws_iam_role.this.arn
-  definition = templatefile(var.definition_file, {
-    validate_function_arn  = var.validate_function_arn
-    recommend_function_arn = var.recommend_function_arn
-    results_table          = var.results_table.name
-    events_table           = var.events_table.name
-  })
+  #checkov:skip=CKV_AWS_285:Executions are logged at log_level (ERROR by default) without execution data: requests carry customer details that stay out of logs.
+  name       = "${var.name}-recommendation"
+  type       = "EXPRESS"
+  role_arn   = aws_iam_role.this.arn
+  definition = local.definition
 
   dynamic "logging_configuration" {
     for_each = local.logging ? [1] : []
@@ -83,6 +108,10 @@ resource "aws_sfn_state_machine" "this" {
       include_execution_data = false
       log_destination        = "${aws_cloudwatch_log_group.this[0].arn}:*"
     }
+  }
+
+  tracing_configuration {
+    enabled = var.tracing
   }
 
   depends_on = [aws_iam_role_policy.this]

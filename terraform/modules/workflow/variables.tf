@@ -28,6 +28,11 @@ variable "events_table" {
   type        = object({ name = string, arn = string })
 }
 
+variable "timeout_seconds" {
+  description = "Upper bound of one execution (the definition's top-level TimeoutSeconds)."
+  type        = number
+}
+
 variable "log_level" {
   description = "Execution log level sent to CloudWatch Logs: OFF, ERROR or ALL."
   type        = string
@@ -37,4 +42,15 @@ variable "log_level" {
     condition     = contains(["OFF", "ERROR", "ALL"], var.log_level)
     error_message = "Set log_level to OFF, ERROR or ALL."
   }
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch Logs keeps the execution logs."
+  type        = number
+}
+
+variable "tracing" {
+  description = "Send X-Ray traces of each execution."
+  type        = bool
+  default     = false
 }

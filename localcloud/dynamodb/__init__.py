@@ -1,0 +1,1 @@
+"""DynamoDB: what the local cloud changes of moto's answers (transactions)."""

@@ -1,0 +1,1 @@
+"""Step Functions: the operations moto lacks or gets wrong, and its interpreter made cheap per execution."""
