@@ -24,9 +24,18 @@ from recommender.training.space import FeatureSpace
 from recommender.training.statistics import Statistics, moments
 
 
+def cut_key(scores: np.ndarray) -> np.ndarray:
+    """The score the top-neighbour cut ranks by: rounded to single precision, so that sums of the same
+    terms added in another order (a Spark partition, a streamed batch) fall on the same key, and ties
+    are then broken by the smaller item index (the Spark job orders the same way)."""
+    return np.asarray(scores, dtype=np.float32)
+
+
 def top_neighbours(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Keep the k largest positive entries of every row."""
+    """Keep the k largest positive entries of every row; among equal scores (cut_key), the smallest
+    column indices, so the kept set does not depend on the order the row's entries were summed in."""
     s = s.tocsr()
+    s.sort_indices()
     s.data[s.data < 0] = 0
     s.eliminate_zeros()
     indptr, indices, data = [0], [], []
@@ -34,11 +43,14 @@ def top_neighbours(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
         lo, hi = s.indptr[i], s.indptr[i + 1]
         cols, vals = s.indices[lo:hi], s.data[lo:hi]
         if len(vals) > k:
-            keep = np.argpartition(-vals, k - 1)[:k]
+            key = cut_key(vals)
+            kth = np.partition(key, len(key) - k)[len(key) - k]
+            above = np.flatnonzero(key > kth)
+            tied = np.flatnonzero(key == kth)[: k - len(above)]   # cols ascending: smallest indices first
+            keep = np.sort(np.concatenate([above, tied]))
             cols, vals = cols[keep], vals[keep]
-        order = np.argsort(cols)
-        indices.append(cols[order])
-        data.append(vals[order])
+        indices.append(cols)
+        data.append(vals)
         indptr.append(indptr[-1] + len(cols))
     return sp.csr_matrix((np.concatenate(data) if data else [], np.concatenate(indices) if indices else [],
                           indptr), shape=s.shape)

@@ -135,3 +135,21 @@ def test_large_catalogue_layout_gives_the_same_known_answers():
 def test_exclusions_overlapping_the_chosen_items_and_the_category_count_once(model):
     out = model.recommend(items=["b0"], exclude=["b0", "b1", "b1"], category="Beta", k=20)
     assert ids(out) == [i for i in ids(out) if i in BETA[2:]] and len(out) == 5
+
+
+def test_top_neighbour_cut_is_independent_of_summation_order():
+    """Equal scores are cut by the smaller item index, and scores that differ only in their last bits
+    (the same terms summed in another order, as a Spark partition does) keep the same partners."""
+    import scipy.sparse as sp
+
+    from recommender.training.sparse_items import top_neighbours
+
+    assert (0.1 + 0.2) + 0.3 != (0.3 + 0.2) + 0.1                 # summation order shows in the last bit
+    best, second = 0.9, (0.1 + 0.2) + 0.3
+    scores = np.array([0.0, 0.2, second, best, second, 0.1, second, best, second, 0.4])
+    nudged = scores.copy()
+    nudged[[4, 8]] = np.nextafter(second, 1)                        # the later ties now a hair larger
+    nudged[[2, 6]] = (0.3 + 0.2) + 0.1                              # the earlier ones a hair smaller
+    for row, expected in ((scores, [2, 3, 4, 7]), (nudged, [2, 3, 4, 7]), (nudged[::-1].copy(), [1, 2, 3, 6])):
+        kept = top_neighbours(sp.csr_matrix(row[None, :]), 4).indices    # the best two, then the
+        assert list(kept) == expected                                      # smallest tied indices

@@ -176,7 +176,8 @@ def top_partners(pairs: DataFrame, items: DataFrame, keep: int, score: dict) -> 
     scored = (mirrored.join(F.broadcast(norm).alias("n1"), F.col("I") == F.col("n1.K"))
               .join(F.broadcast(norm).alias("n2"), F.col("J") == F.col("n2.K"))
               .withColumn("SCORE", F.col(score["cross"]) / (F.col("n1.N") * F.col("n2.N"))))
-    order = Window.partitionBy("I").orderBy(F.col("SCORE").desc(), F.col("J"))
+    # the solve's cut key (sparse_items.cut_key): single precision, then the smaller partner index
+    order = Window.partitionBy("I").orderBy(F.col("SCORE").cast("float").desc(), F.col("J"))
     best = scored.withColumn("R", F.row_number().over(order)).filter(F.col("R") <= keep)
     return best.select(*pairs.columns).unionByName(pairs.filter(F.col("I") == F.col("J")))
 
