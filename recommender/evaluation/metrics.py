@@ -14,6 +14,7 @@ the share of the catalogue that appears in anyone's top k.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
@@ -74,9 +75,10 @@ def make_protocol(a: sp.csr_matrix, meta: sp.csr_matrix | None, mode: str, revea
     return Protocol(mode, users, revealed, relevant, shown)
 
 
-def top_k(scores: np.ndarray, revealed: sp.csr_matrix, k: int) -> np.ndarray:
-    """Indices of the k best items per row, best first, revealed items excluded."""
-    scores = np.array(scores, dtype=np.float64, copy=True)
+def top_k(scores: np.ndarray, revealed: sp.csr_matrix, k: int, copy: bool = True) -> np.ndarray:
+    """Indices of the k best items per row, best first, revealed items excluded (``copy=False``: the
+    revealed entries of ``scores``, a float array the caller no longer needs, are overwritten)."""
+    scores = np.array(scores, dtype=np.float64, copy=True) if copy or scores.dtype.kind != "f" else scores
     r, c = revealed.nonzero()
     scores[r, c] = -np.inf
     k = min(k, scores.shape[1])
@@ -90,8 +92,10 @@ def ranking_metrics(top: np.ndarray, relevant: sp.csr_matrix, k: int) -> dict[st
     rel = relevant.tocsr()
     n_rel = np.diff(rel.indptr)
     width = np.int64(rel.shape[1])                      # one key per (user, item): row * n_items + item
-    keys = np.repeat(np.arange(rel.shape[0], dtype=np.int64), n_rel) * width + rel.indices
-    hits = np.isin(np.arange(top.shape[0], dtype=np.int64)[:, None] * width + top, keys)
+    keys = np.sort(np.repeat(np.arange(rel.shape[0], dtype=np.int64), n_rel) * width + rel.indices)
+    asked = np.arange(top.shape[0], dtype=np.int64)[:, None] * width + top
+    hits = (keys[np.minimum(np.searchsorted(keys, asked), len(keys) - 1)] == asked) if len(keys) \
+        else np.zeros(top.shape, dtype=bool)
     discount = 1.0 / np.log2(np.arange(2, k + 2))
     dcg = hits @ discount[: top.shape[1]]
     ideal = np.cumsum(discount)[np.clip(np.minimum(n_rel, k) - 1, 0, None)]
@@ -123,15 +127,28 @@ class EvalResult:
 ScoreFn = Callable[[sp.csr_matrix, "sp.csr_matrix | None"], np.ndarray]
 
 
-def evaluate(score_fn: ScoreFn, protocol: Protocol, k: int = 10, name: str = "", batch: int = 2048) -> EvalResult:
-    """Score every protocol user with ``score_fn(revealed_rows, meta_rows)`` and compute metrics@k."""
-    tops = []
-    for start in range(0, len(protocol.users), batch):
-        sl = slice(start, start + batch)
+def evaluate(score_fn: ScoreFn, protocol: Protocol, k: int = 10, name: str = "", batch: int = 2048,
+             fresh: bool = False, threads: int = 1) -> EvalResult:
+    """Score every protocol user with ``score_fn(revealed_rows, meta_rows)`` and compute metrics@k.
+
+    ``fresh``: score_fn returns a new array each call, which ranking may then overwrite.
+    ``threads``: large protocols are scored and ranked in that many row blocks at once (score_fn
+    must then be safe to call from several threads; numpy and scipy release the GIL in the work).
+    """
+    users, n = len(protocol.users), protocol.revealed.shape[1]
+    parallel = threads > 1 and users * n >= 2_000_000
+    size = min(batch, -(-users // threads)) if parallel else batch
+
+    def ranked(sl):
         meta = protocol.meta[sl] if protocol.meta is not None else None
-        scores = score_fn(protocol.revealed[sl], meta)
-        tops.append(top_k(scores, protocol.revealed[sl], k))
-    n = protocol.revealed.shape[1]
+        return top_k(score_fn(protocol.revealed[sl], meta), protocol.revealed[sl], k, copy=not fresh)
+
+    blocks = [slice(start, start + size) for start in range(0, users, size)]
+    if parallel and len(blocks) > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            tops = list(pool.map(ranked, blocks))
+    else:
+        tops = [ranked(sl) for sl in blocks]
     top = np.vstack(tops) if tops else np.zeros((0, k), dtype=int)
     per_user = ranking_metrics(top, protocol.relevant, k)
     coverage = len(np.unique(top)) / n if n else 0.0

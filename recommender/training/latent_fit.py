@@ -115,18 +115,29 @@ def choose_blend(tuner, class_grid, alphas, iters: int, seed: int = 0):
 
 def _best_alpha(tuner, mode, parts, alphas, fits, latent_fn) -> tuple[float, float]:
     """(alpha, mean validation NDCG@10 over every fold's users and draws) of the best blend."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from recommender.evaluation import metrics as ev
+    from recommender.training.tuning import THREADS
 
     mixed = []
     for fold, fold_parts, fit in zip(tuner.folds, parts, fits):
         for p, lin in zip(fold.protocols[mode], fold_parts):
             mixed.append((fold, p, lin, latent_fn(fit, p.revealed, p.meta if p.mode != "items" else None)))
+
+    def ndcg(job):
+        al, (fold, p, lin, mix) = job
+        top = ev.top_k((1 - al) * lin + al * mix, p.revealed, 10, copy=False)
+        return al, id(fold), ev.ranking_metrics(top, p.relevant, 10)["ndcg"]
+
+    with ThreadPoolExecutor(THREADS) as pool:      # numpy releases the GIL in the blend and the ranking
+        results = list(pool.map(ndcg, [(al, item) for al in alphas for item in mixed]))
     scores = {}
     for al in alphas:
         per_fold = {}
-        for fold, p, lin, mix in mixed:
-            res = ev.evaluate(lambda x, m, s=(1 - al) * lin + al * mix: s, p, batch=max(len(p.users), 1))
-            per_fold.setdefault(id(fold), []).append(res.per_user["ndcg"])
+        for a, fold, per_user in results:
+            if a == al:
+                per_fold.setdefault(fold, []).append(per_user)
         scores[al] = float(np.mean(np.concatenate([np.mean(v, axis=0) for v in per_fold.values()])))
     alpha = max(scores, key=lambda al: (scores[al], -al))
     return alpha, scores[alpha]

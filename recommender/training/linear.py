@@ -10,9 +10,12 @@ give are weighted to carry the signal of the correlated ones it left out.
 """
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import replace
 
 import numpy as np
+import scipy.sparse as sp
 
 from recommender.training.gram import GramStats
 
@@ -22,10 +25,16 @@ class NumericalError(ArithmeticError):
 
 
 def _solve(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve a ridge system (symmetric positive definite: Cholesky; LU if rounding made it not so)."""
+    from scipy.linalg import LinAlgError, solve
+
     try:
-        out = np.linalg.solve(lhs, rhs)
-    except np.linalg.LinAlgError as exc:
-        raise NumericalError(f"ridge system could not be solved ({exc}); increase the regularisation") from exc
+        out = solve(lhs, rhs, assume_a="pos", check_finite=False)
+    except LinAlgError:
+        try:
+            out = np.linalg.solve(lhs, rhs)
+        except np.linalg.LinAlgError as exc:
+            raise NumericalError(f"ridge system could not be solved ({exc}); increase the regularisation") from exc
     if not np.all(np.isfinite(out)):
         raise NumericalError("ridge solution is not finite; increase the regularisation")
     return out
@@ -119,29 +128,37 @@ class ItemSolver:
     is a prior that lets items sharing a genre share strength; the served item weights are W + F V.
     """
 
-    def __init__(self, g: GramStats, lam_items: float, item_features=None):
+    def __init__(self, g: GramStats, lam_items: float, item_features=None, dtype=np.float64):
+        """``dtype``: precision of the n x n factorisation and of P (float32 halves the time and memory
+        of the validation grid; the served weights are solved in float64)."""
         from scipy.linalg import cho_factor, cho_solve
 
         self.g = g
-        xx = np.array(g.xx if isinstance(g.xx, np.ndarray) else g.xx.toarray(), dtype=np.float64)
-        a = xx.copy()
-        a[np.diag_indices_from(a)] += lam_items
-        try:
-            factor = cho_factor(a, lower=False, check_finite=True)
-        except np.linalg.LinAlgError as exc:
-            raise NumericalError(f"item system could not be factored ({exc}); increase the regularisation") from exc
-        xy = g.xy if isinstance(g.xy, np.ndarray) else g.xy.toarray()
-        self.p = cho_solve(factor, xy)
-        self.q_one = cho_solve(factor, g.x1)
-        self.q_meta = cho_solve(factor, g.mx.T) if g.mx.shape[0] else np.zeros((len(g.x1), 0))
-        self.intercept = 1e-6 * max(g.one, 1.0)
+        a = np.array(g.xx if isinstance(g.xx, np.ndarray) else g.xx.toarray(), dtype=dtype)
         self.f = None
         if item_features is not None and item_features.shape[1]:
             f = np.asarray(item_features.toarray() if hasattr(item_features, "toarray") else item_features,
                            dtype=np.float64)
             self.f = f
-            self.c_z = xx @ f                                   # E[x z^T]
-            self.q_z = cho_solve(factor, self.c_z)
+            self.c_z = np.asarray(a @ f.astype(dtype), dtype=np.float64)   # E[x z^T], before the ridge
+        a[np.diag_indices_from(a)] += lam_items
+        try:
+            factor = cho_factor(a, lower=False, overwrite_a=True, check_finite=True)
+        except np.linalg.LinAlgError as exc:
+            raise NumericalError(f"item system could not be factored ({exc}); increase the regularisation") from exc
+
+        def solve(b):
+            return cho_solve(factor, np.asarray(b, dtype=dtype), check_finite=False)
+
+        xy = g.xy if isinstance(g.xy, np.ndarray) else g.xy.toarray()
+        self.p = np.ascontiguousarray(solve(xy))                 # row-major: sparse rows @ P reads it as is
+        self.row_products = {}                                   # revealed rows -> rows @ P (see Factored)
+        self.q_one = solve(g.x1)
+        self.q_meta = solve(g.mx.T) if g.mx.shape[0] else np.zeros((len(g.x1), 0))
+        self.intercept = 1e-6 * max(g.one, 1.0)
+        if self.f is not None:
+            f = self.f
+            self.q_z = solve(self.c_z)
             self.d_zz = f.T @ self.c_z                          # E[z z^T]
             self.z_scale = float(np.mean(np.diag(self.d_zz))) or 1.0
             self.b_z = f.T @ xy                                 # E[z y^T]
@@ -150,15 +167,25 @@ class ItemSolver:
 
     def items(self, lam_f: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Items-only mode: (W (n, n), bias (n,)); ``lam_f`` adds the item-metadata block."""
-        return self._solve(lam_f, None, 0.0, 0)[::2]
+        fit = self.items_fit(lam_f)
+        return fit.item_weights(), fit.bias
 
     def both(self, lam_meta: float, dropout: float, n_meta: int | None = None, lam_f: float | None = None):
         """Items + metadata mode: (W_items (n, n), W_meta (m, n), bias (n,)); ``n_meta`` keeps only the
         first metadata features (the single fields, without crosses)."""
+        fit = self.both_fit(lam_meta, dropout, n_meta, lam_f)
+        return fit.item_weights(), fit.meta, fit.bias
+
+    def items_fit(self, lam_f: float | None = None) -> "Factored":
+        """The items-only solution in factored form (scoring validation users needs no n x n product)."""
+        return self._solve(lam_f, None, 0.0, 0)
+
+    def both_fit(self, lam_meta: float, dropout: float, n_meta: int | None = None,
+                 lam_f: float | None = None) -> "Factored":
         g = self.g if n_meta is None else restrict_meta(self.g, n_meta)
         return self._solve(lam_f, g, lam_meta, dropout)
 
-    def _solve(self, lam_f, g_meta, lam_meta, dropout):
+    def _solve(self, lam_f, g_meta, lam_meta, dropout) -> "Factored":
         g = self.g
         use_z = lam_f is not None and self.f is not None
         fz = self.f.shape[1] if use_z else 0
@@ -189,11 +216,62 @@ class ItemSolver:
         c[:, -1], q[:, -1] = g.x1, self.q_one
         d[-1, -1] = g.one + self.intercept
         b[-1] = g.y1
-        w_small = _solve(d - c.T @ q, b - c.T @ self.p)
-        w_items = self.p - q @ w_small
-        if use_z:
-            w_items = w_items + self.f @ w_small[:fz]           # served as one item-item matrix
-        return w_items, w_small[fz:fz + m], w_small[-1]
+        w_small = _solve(d - c.T @ q, b - self._ct_p(c, fz, m, keep))
+        return Factored(self, q, w_small, self.f if use_z else None, fz, m)
+
+    def _ct_p(self, c: np.ndarray, fz: int, m: int, keep: float) -> np.ndarray:
+        """C^T P, from products with P computed once per solver (C's metadata block is keep * G_mx^T)."""
+        if not hasattr(self, "_mx_p"):
+            self._mx_p = self.g.mx @ self.p if self.g.mx.shape[0] else np.zeros((0, self.p.shape[1]))
+            self._one_p = self.g.x1 @ self.p
+            self._z_p = self.c_z.T @ self.p if self.f is not None else None
+        parts = [self._z_p] if fz else []
+        if m:
+            parts.append(keep * self._mx_p[:m])
+        parts.append(self._one_p[None, :])
+        return np.vstack(parts)
+
+
+class Factored:
+    """One solve of an :class:`ItemSolver`: W_items = P - Q W_small (+ F W_small[:fz] with item
+    metadata), W_meta = W_small[fz:fz+m], bias = W_small[-1]. Scores of revealed rows x come as
+    x P - (x Q) W_small without forming W_items; x P is computed once per solver and set of rows
+    (the validation grid scores the same rows under every metadata strength)."""
+
+    def __init__(self, solver: ItemSolver, q, w_small, f, fz: int, m: int):
+        self.p, self.cache, self.q, self.w_small, self.f, self.fz = solver.p, solver.row_products, q, w_small, f, fz
+        self.meta, self.bias = w_small[fz:fz + m], w_small[-1]
+        self._weights, self._lock = None, threading.Lock()
+
+    def item_weights(self) -> np.ndarray:
+        w = self.p - self.q @ self.w_small
+        if self.f is not None:
+            w += self.f @ self.w_small[:self.fz]                 # served as one item-item matrix
+        return w
+
+    def item_scores(self, x) -> np.ndarray:
+        """x @ item_weights() for revealed rows x (sparse or dense). Few rows (fewer than half the
+        items): x P - (x Q) W_small at the cost of x's rows; many: W_items formed once and kept."""
+        if x.shape[0] >= self.p.shape[0] // 2:
+            with self._lock:                                      # row blocks may be scored in threads
+                if self._weights is None:
+                    self._weights = self.item_weights()
+            return np.asarray(x @ self._weights)
+        out = self._rows_p(x) - np.asarray(x @ self.q) @ self.w_small
+        if self.f is not None:
+            out += np.asarray(x @ self.f) @ self.w_small[:self.fz]
+        return out
+
+    def _rows_p(self, x) -> np.ndarray:
+        if not sp.issparse(x):
+            return np.asarray(x @ self.p)
+        x = x.tocsr()
+        key = hashlib.blake2b(b"".join(np.ascontiguousarray(a).tobytes() for a in (x.indptr, x.indices, x.data))
+                              + repr(x.shape).encode(), digest_size=16).digest()
+        cache = self.cache
+        if key not in cache:
+            cache[key] = np.asarray(x.astype(self.p.dtype) @ self.p)
+        return cache[key].copy()
 
 
 def solve_items(g: GramStats, lam_items: float) -> tuple[np.ndarray, np.ndarray]:

@@ -186,22 +186,23 @@ def _ones(shape, arrays, name) -> sp.csr_matrix:
 GROUP_MAX = 32   # users holding fewer items are summed per item count, then weighted
 
 
-def moments(a: sp.csr_matrix, features: sp.csr_matrix, spec: StatsSpec) -> dict:
+def moments(a: sp.csr_matrix, features: sp.csr_matrix, spec: StatsSpec, group_max: int = GROUP_MAX) -> dict:
     """The moments of one partition's users (``a`` binary users x items, ``features`` users x m).
 
-    Every weight is a function of a user's item count s alone, so users with s < GROUP_MAX are summed
-    once per count (unweighted products, each user in one group) and the groups weighted afterwards:
-    one pass over the data serves every weighting and kind. Heavier users are weighted one by one.
+    Every weight is a function of a user's item count s alone, so users with s < ``group_max`` are
+    summed once per count (unweighted products, each user in one group) and the groups weighted
+    afterwards: one pass over the data serves every weighting and kind. Heavier users are weighted
+    one by one in sparse products (``group_max=0``: everyone, cheaper for a few hundred users).
     """
     s = np.diff(a.indptr)
     out = {}
-    for count in np.unique(s[(s > 0) & (s < GROUP_MAX)]):
+    for count in np.unique(s[(s > 0) & (s < group_max)]):
         rows = np.flatnonzero(s == count)
         group = _group_products(a[rows], features[rows], spec.dense)
         for wt in spec.weightings:
             c = {kind: float(v[0]) for kind, v in wt.coefficients(np.array([count])).items()}
             _add(out, wt, c, group)
-    heavy = np.flatnonzero(s >= GROUP_MAX)
+    heavy = np.flatnonzero((s >= group_max) & (s > 0))
     if len(heavy):
         ah, fh = a[heavy], features[heavy]
         at, ft = ah.T.tocsr(), fh.T.tocsr()

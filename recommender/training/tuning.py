@@ -9,7 +9,8 @@ users, at most ``max_validation_users``. More validation users make the choices 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,12 +22,16 @@ from recommender.training.gram import from_moments
 from recommender.training.space import FeatureSpace, drop_fields
 from recommender.training.statistics import Statistics, moments
 
+THREADS = min(len(os.sched_getaffinity(0)), 4) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
 
 @dataclass
 class Fold:
-    """One validation fold: its users' protocols, what to subtract, and its training sample for EM."""
+    """One validation fold: its users' protocols, their rows (whose moments are subtracted), and its
+    training sample for EM."""
 
-    minus: dict
+    a_val: sp.csr_matrix
+    m_val: sp.csr_matrix
     n_train_users: int
     train_feature_users: np.ndarray
     protocols: dict
@@ -75,14 +80,16 @@ class Tuner:
         partial.meta = drop_fields(partial.meta, space.parents(), space.n_fields, np.random.default_rng(hp.seed))
         protocols["meta"].append(partial)
         em_rows = np.setdiff1d(em_pool, val)
-        return Fold(moments(a_val, m_val, self.stats.spec), self.stats.n_users - len(val),
+        return Fold(a_val, m_val, self.stats.n_users - len(val),
                     self.stats.feature_users - np.asarray(m_val.sum(axis=0)).ravel(), protocols,
                     sample.items[em_rows], space.latent_index(sample.features[em_rows]))
 
     def gram(self, weighting, fold: Fold):
-        """A fold's training users' statistics for one weighting (its validation users subtracted)."""
+        """A fold's training users' statistics for one weighting (its validation users' moments, computed
+        here for this weighting only, subtracted)."""
+        minus = moments(fold.a_val, fold.m_val, replace(self.stats.spec, weightings=(weighting,)), group_max=0)
         return from_moments(self.stats.moments, weighting, fold.n_train_users, fold.train_feature_users,
-                            self.groups, minus=fold.minus)
+                            self.groups, minus=minus)
 
     def scale(self, x):
         """Revealed rows as the weights expect them (see Model.item_scale)."""
@@ -92,7 +99,7 @@ class Tuner:
         """Validation NDCG@10 of every validation user (folds in order), averaged over reveal draws."""
         parts = []
         for fold, fn in zip(self.folds, fns):
-            parts.append(np.mean([ev.evaluate(fn, p).per_user["ndcg"] for p in fold.protocols[mode]], axis=0))
+            parts.append(np.mean([ev.evaluate(fn, p, fresh=True, threads=THREADS).per_user["ndcg"] for p in fold.protocols[mode]], axis=0))
         return np.concatenate(parts)
 
     def ndcg(self, mode, fns) -> float:
@@ -109,9 +116,9 @@ class Tuner:
             features = self.space.item_features
             lam_fs = hp.item_feature_lambdas if features is not None and features.shape[1] else (None,)
             for lam in hp.items_lambdas:
-                solvers[lam] = [linear.ItemSolver(g, lam * s, features) for g, s in zip(grams, scales)]
+                solvers[lam] = [linear.ItemSolver(g, lam * s, features, np.float32) for g, s in zip(grams, scales)]
                 for lam_f in lam_fs:
-                    fns = [self._items_fn(*solver.items(lam_f)) for solver in solvers[lam]]
+                    fns = [self._items_fn(solver.items_fit(lam_f)) for solver in solvers[lam]]
                     ndcg = self.ndcg("items", fns)
                     if ndcg > items_ndcg.get(lam, -1.0):
                         items_ndcg[lam], item_lam_f[lam] = ndcg, lam_f
@@ -132,8 +139,8 @@ class Tuner:
             crosses = max(meta_ndcg, key=meta_ndcg.get)[0]
             for lam in sorted(items_ndcg, key=items_ndcg.get)[-2:]:
                 for lam_m in hp.both_meta_lambdas:
-                    fns = [self._both_fn(*solver.both(lam_m, hp.field_dropout, None if crosses else self.n_base,
-                                                      item_lam_f[lam])) for solver in solvers[lam]]
+                    fns = [self._both_fn(solver.both_fit(lam_m, hp.field_dropout, None if crosses else self.n_base,
+                                                         item_lam_f[lam])) for solver in solvers[lam]]
                     ndcg = self.ndcg("both", fns)
                     self._keep(best, "both", ndcg, fns, **params, crosses=crosses, lam=lam, lam_meta=lam_m,
                                lam_f=item_lam_f[lam])
@@ -143,14 +150,14 @@ class Tuner:
         metrics["validation_folds"] = len(self.folds)
         return best, metrics
 
-    def _items_fn(self, w, b):
-        return lambda x, m: self.scale(x) @ w + b
+    def _items_fn(self, fit):
+        return lambda x, m: fit.item_scores(self.scale(x)) + fit.bias
 
     def _meta_fn(self, w, b):
         return lambda x, m: meta_scores(w, m) + b
 
-    def _both_fn(self, wx, wm, b):
-        return lambda x, m: self.scale(x) @ wx + meta_scores(wm, m) + b
+    def _both_fn(self, fit):
+        return lambda x, m: fit.item_scores(self.scale(x)) + meta_scores(fit.meta, m) + fit.bias
 
     def _keep(self, best, mode, ndcg, fns, **params):
         self.tick()
