@@ -40,7 +40,7 @@ class FieldEncoder:
     minimum, maximum : float or None
         Numeric: the range seen in training (shown to people; values outside still encode).
     integer : bool
-        Numeric: whether training held whole numbers only (labels then read "25-34").
+        Numeric: whether training held whole numbers only (labels then read "25–34", "93,000–299,804").
     description : str
     """
 
@@ -70,15 +70,17 @@ class FieldEncoder:
         return self.kind == "categorical"
 
     def bucket_labels(self) -> list[str]:
-        """Human-readable name of each feature of this field ("25-34", "F", "554…")."""
+        """Human-readable name of each feature of this field ("25–34", "F", "554…")."""
         if self.kind == "categorical":
             return [str(v) for v in self.values] + [f"{p}…" for p in self.prefixes]
-        fmt = _fmt_int if self.integer else _fmt_num
+        def fmt(x):
+            return _show(x, self.integer)
         lo = [self.minimum] + list(self.edges)
         hi = list(self.edges) + [self.maximum]
         labels = []
-        for a, b in zip(lo, hi):
-            upper = (b - 1 if self.integer else b) if b is not None else None
+        for i, (a, b) in enumerate(zip(lo, hi)):
+            inner = i < len(hi) - 1                 # inner edges are exclusive, the maximum is not
+            upper = (b - 1 if self.integer and inner else b) if b is not None else None
             if a is None and upper is None:
                 labels.append("any")
             elif a is None:
@@ -88,11 +90,11 @@ class FieldEncoder:
             elif self.integer and upper <= a:
                 labels.append(fmt(a))
             else:
-                labels.append(f"{fmt(a)}-{fmt(upper)}")
+                labels.append(f"{fmt(a)}–{fmt(upper)}")
         return labels
 
     def feature_phrases(self) -> list[str]:
-        """Phrase per feature for reasons: "age is 25-34", "zip code starts with 554"."""
+        """Phrase per feature for reasons: "age is 25–34", "zip code starts with 554"."""
         label = self.label.lower()
         if self.kind == "categorical":
             return ([f"{label} is {v}" for v in self.values]
@@ -172,8 +174,8 @@ class FieldEncoder:
     def _range_text(self) -> str:
         if self.minimum is None or self.maximum is None:
             return ""
-        fmt = _fmt_int if self.integer else _fmt_num
-        return f" (customers in training: {fmt(self.minimum)} to {fmt(self.maximum)})"
+        return (f" (customers in training: {_show(self.minimum, self.integer)} to "
+                f"{_show(self.maximum, self.integer)})")
 
     # ------------------------------------------------------------------ columns
     def encode_column(self, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -207,12 +209,16 @@ class FieldEncoder:
                    prefixes=tuple(d.get("prefixes", ())), multi=bool(d.get("multi", False)))
 
 
-def _fmt_int(x) -> str:
-    return str(int(round(x)))
-
-
 def _fmt_num(x) -> str:
     return f"{x:g}"
+
+
+def _show(x, integer: bool) -> str:
+    """A bound as people read it: 93,000 and 1,250,000 (not 93000, 1.25e+06); 1995 and 2.5 as they are."""
+    x = int(round(x)) if integer else float(x)
+    if abs(x) >= 10_000:
+        return f"{x:,.0f}"
+    return str(x) if integer else f"{x:g}"
 
 
 @dataclass(frozen=True)
@@ -236,7 +242,7 @@ def cross_feature(encoders: list[FieldEncoder], cross: Cross, first_feature: int
 
 
 def feature_texts(encoders: list[FieldEncoder], crosses: list[Cross]) -> list[str]:
-    """Phrase per metadata feature for reasons: "age is 25-34", "age is 25-34 and sex is F"."""
+    """Phrase per metadata feature for reasons: "age is 25–34", "age is 25–34 and sex is F"."""
     per_field = [e.feature_phrases() for e in encoders]
     texts = [t for field in per_field for t in field]
     for c in crosses:

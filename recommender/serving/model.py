@@ -8,7 +8,7 @@ with one weight set per mode (items, metadata, both, neither), blended per mode 
 latent-class posterior when training chose to (recommender.serving.latent):
 ``(1 - alpha_mode) * linear + alpha_mode * P(j | chosen, fields)``. Each result's
 reason names its largest positive contribution: a chosen item ("because you
-chose X"), a metadata attribute ("popular with customers whose age is 25-34"),
+chose X"), a metadata attribute ("popular with customers whose age is 25–34"),
 or, when neither adds anything, the item's overall popularity.
 """
 from __future__ import annotations

@@ -46,3 +46,16 @@ def test_a_value_never_seen_in_training_counts_as_missing(model):
 def test_a_number_outside_the_training_range_falls_in_the_edge_bucket(model):
     assert model.recommend(metadata={"AGE": 150}, k=3) == model.recommend(metadata={"AGE": 99}, k=3)
     assert model.recommend(metadata={"AGE": "40"}, k=3) == model.recommend(metadata={"AGE": 40}, k=3)
+
+
+def test_numeric_reasons_read_as_people_write_numbers():
+    from recommender.serving.features import FieldEncoder
+
+    income = FieldEncoder("INCOME", "numeric", 0, edges=(20000.0, 93000.0), minimum=5000.0, maximum=1_250_000.0,
+                          integer=True)
+    assert income.feature_phrases() == ["income is 5000–19,999", "income is 20,000–92,999",
+                                        "income is 93,000–1,250,000"]
+    rate = FieldEncoder("RATE", "numeric", 0, edges=(2.5,), minimum=0.25, maximum=12000.5)
+    assert rate.bucket_labels() == ["0.25–2.5", "2.5–12,000"]   # 12000.5 rounds to the nearest whole
+    year = FieldEncoder("YEAR", "numeric", 0, edges=(1990.0,), minimum=None, maximum=None, integer=True)
+    assert year.bucket_labels() == ["up to 1989", "1990 or more"]
