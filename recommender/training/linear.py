@@ -271,12 +271,7 @@ class Factored:
         cache = self.cache
         if key not in cache:
             cache[key] = np.asarray(x.astype(self.p.dtype) @ self.p)
-        return cache[key].copy()
-
-
-def solve_items(g: GramStats, lam_items: float) -> tuple[np.ndarray, np.ndarray]:
-    """Items-only mode: (W (n, n), bias (n,))."""
-    return ItemSolver(g, lam_items).items()
+        return cache[key]                                  # callers subtract into a new array
 
 
 def solve_meta(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.ndarray, np.ndarray]:
@@ -289,8 +284,3 @@ def solve_meta_held(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.n
     """Metadata weights for the held items of a revealing user (large-catalogue both mode)."""
     sol = _ridge(with_field_dropout(g, dropout), ["m"], {"m": meta_penalty(g, lam_meta)}, target="held")
     return sol["m"], sol["bias"]
-
-
-def solve_both(g: GramStats, lam_items: float, lam_meta: float, dropout: float):
-    """Items + metadata mode: (W_items (n, n), W_meta (m, n), bias (n,))."""
-    return ItemSolver(g, lam_items).both(lam_meta, dropout)

@@ -138,3 +138,7 @@ def test_moments_are_the_sums_the_contract_names():
         for key, value in expect.items():
             block, kind = key.split("/")
             np.testing.assert_allclose(got[f"{block}/{wt.key}/{kind}"], value, rtol=1e-12, err_msg=key)
+    ungrouped = moments(a, f, spec, group_max=0)                      # every user in sparse products
+    assert ungrouped.keys() == got.keys()
+    for key, value in got.items():
+        np.testing.assert_allclose(ungrouped[key], value, rtol=1e-12, atol=1e-12, err_msg=key)
