@@ -145,6 +145,9 @@ class ItemSolver:
         try:
             factor = cho_factor(a, lower=False, overwrite_a=True, check_finite=True)
         except np.linalg.LinAlgError as exc:
+            if dtype != np.float64:                     # too ill-conditioned for single precision
+                self.__init__(g, lam_items, item_features)
+                return
             raise NumericalError(f"item system could not be factored ({exc}); increase the regularisation") from exc
 
         def solve(b):

@@ -49,3 +49,19 @@ def test_single_precision_grid_ranks_like_double(gram):
     single = ItemSolver(g, lam, dtype=np.float32).items_fit().item_scores(x)
     np.testing.assert_allclose(single, double, rtol=1e-3, atol=1e-5)
     assert (np.argsort(-single, axis=1)[:, :5] == np.argsort(-double, axis=1)[:, :5]).mean() > 0.95
+
+
+def test_single_precision_falls_back_to_double_when_it_cannot_factor():
+    """A ridge too weak for float32 (a user's grid may hold one) is factored in float64 instead."""
+    from recommender.training.gram import GramStats
+
+    rng = np.random.default_rng(1)
+    basis = rng.random((40, 3))
+    xx = basis @ basis.T                                          # rank 3: singular without the ridge
+    g = GramStats(xx=xx, xy=xx.copy(), x1=np.ones(40), y1=np.ones(40), mm=np.zeros((0, 0)), mx=np.zeros((0, 40)),
+                  my=np.zeros((0, 40)), m1=np.zeros(0), one=10.0, my_all=np.zeros((0, 40)), y1_all=np.ones(40),
+                  meta_freq=np.zeros(0))
+    solver = ItemSolver(g, 1e-9, dtype=np.float32)
+    assert solver.p.dtype == np.float64
+    w, _ = solver.items()
+    np.testing.assert_allclose(w, ItemSolver(g, 1e-9).items()[0])
