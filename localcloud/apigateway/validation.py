@@ -1,6 +1,7 @@
 """Request validation for REST API methods (validators + models, or the OpenAPI body's)."""
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -78,10 +79,7 @@ def _from_method(api: Any, method: Any):
     if model_name:
         model = api.models.get(model_name) or next((m for m in api.models.values() if m.name == model_name), None)
         if model is not None and model.schema:
-            try:
-                schema = json.loads(model.schema) if isinstance(model.schema, str) else model.schema
-            except ValueError:
-                schema = None
+            schema = _parsed_model(model.schema) if isinstance(model.schema, str) else model.schema
     required = []
     for key, needed in (getattr(method, "request_parameters", None) or {}).items():
         parts = key.split(".")
@@ -89,6 +87,16 @@ def _from_method(api: Any, method: Any):
             required.append((parts[2], parts[3]))
     return bool(validator.validate_request_body), bool(validator.validate_request_parameters), schema, \
         schema or {}, required
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_model(text: str) -> dict | None:
+    """A model's schema, parsed once per text (one object per schema: its compiled validator is cached by identity)."""
+    try:
+        schema = json.loads(text)
+    except ValueError:
+        return None
+    return schema if isinstance(schema, dict) else None
 
 
 def _place(where: str | None) -> str:

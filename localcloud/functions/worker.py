@@ -15,6 +15,8 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import Callable
 
+from localcloud.http11 import FastRequestHead
+
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 INIT_ALLOWANCE_S = 10.0
 DRAINED = "\x1flocalcloud-drained "  # written by the bootstrap after an invocation's last line
@@ -234,7 +236,7 @@ class _RuntimeApiServer(ThreadingHTTPServer):
         self.server_close()
 
 
-class _RuntimeApiHandler(BaseHTTPRequestHandler):
+class _RuntimeApiHandler(FastRequestHead, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _RuntimeApiServer
 

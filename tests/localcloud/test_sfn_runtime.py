@@ -97,3 +97,17 @@ def test_a_four_task_express_execution_has_no_per_execution_parse_or_http_cost(c
     # 2 Lambda invokes go straight to the runtime and its 2 putItems are answered in process
     delta = {k: after["requests"][k] - before["requests"][k] for k in after["requests"]}
     assert delta == {"http": 11, "in_process": 20, "direct": 20}
+
+
+def test_state_data_copies_are_deep_and_leave_other_objects_to_deepcopy():
+    import datetime
+
+    from localcloud.stepfunctions.runtime import json_copy
+
+    stamp = datetime.datetime(2026, 12, 2)
+    data = {"a": [1, 2.5, {"b": None, "c": True}], "s": "x", "when": stamp, "pair": (1, [2])}
+    copied = json_copy(data)
+    assert copied == data
+    copied["a"][2]["b"] = "changed"
+    copied["pair"][1].append(3)
+    assert data["a"][2]["b"] is None and data["pair"] == (1, [2])  # nothing shared with the original
