@@ -138,7 +138,8 @@ class LocalCloud:
         return {"status": "ok", "boot_id": self.boot_id, "started_at": self.started, "port": self.port,
                 "endpoint": self.endpoint,
                 "lambda_workers": {k: len(v) for k, v in self.runtime.workers().items()},
-                "requests": dict(self.requests), "programs_parsed": stepfunctions_runtime.programs_parsed()}
+                "requests": dict(self.requests), "programs_parsed": stepfunctions_runtime.programs_parsed(),
+                "interpreter_threads_kept": stepfunctions_runtime.threads_kept()}
 
     def close(self) -> None:
         self._stopping.set()

@@ -12,6 +12,9 @@
 - The interpreter deep-copies a state's data at every step (input, result, output, context):
   those copies use a JSON-value copy (dicts, lists, scalars), ~8× faster than ``copy.deepcopy``,
   which still copies anything else.
+- moto appends every thread an execution starts (one per execution and per Task) to a list
+  it never reads: finished ones are dropped at each execution's start, so a long-running
+  emulator's memory stays flat.
 - JSONPath expressions are compiled once (jsonpath_ng builds a new yacc parser per call);
   compiled expressions are immutable, ``find``/``update_or_create`` only touch the data.
 - A state's failure event (a failed Task, which Retry/Catch handle or the execution result
@@ -220,11 +223,19 @@ _PROGRAMS: dict[str, Any] = {}
 _PROGRAMS_LOCK = threading.Lock()
 _PARSED = [0]
 MAX_PROGRAMS = 256
+MAX_THREADS_KEPT = 256
 
 
 def programs_parsed() -> int:
     """How many definitions were parsed since start (each once while it stays cached)."""
     return _PARSED[0]
+
+
+def threads_kept() -> int:
+    """How many interpreter threads moto's list holds (bounded: finished ones are dropped)."""
+    from moto.stepfunctions.parser.utils import TMP_THREADS
+
+    return len(TMP_THREADS)
 
 
 def program_for(definition: str) -> Any:
@@ -246,7 +257,11 @@ def program_for(definition: str) -> Any:
 def _install_program_cache() -> None:
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
+    from moto.stepfunctions.parser.utils import TMP_THREADS
+
     def _get_evaluation_entrypoint(self):
+        if len(TMP_THREADS) > MAX_THREADS_KEPT:  # moto keeps every thread it starts, and reads none of them
+            TMP_THREADS[:] = [thread for thread in TMP_THREADS if thread.is_alive()]
         return program_for(self._evaluation_details.state_machine_details.definition)
 
     ExecutionWorker._get_evaluation_entrypoint = _get_evaluation_entrypoint

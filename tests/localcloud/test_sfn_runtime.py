@@ -99,6 +99,16 @@ def test_a_four_task_express_execution_has_no_per_execution_parse_or_http_cost(c
     assert delta == {"http": 11, "in_process": 20, "direct": 20}
 
 
+def test_the_interpreter_does_not_keep_every_thread_it_started(cloud, workflow):
+    """moto lists each thread an execution starts (5 here) and never reads the list: it must stay bounded."""
+    from localcloud.stepfunctions.runtime import MAX_THREADS_KEPT
+
+    arn, _ = workflow
+    for n in range(MAX_THREADS_KEPT // 5 + 20):
+        assert _run(cloud, arn, n)["status"] == "SUCCEEDED"
+    assert _health(cloud)["interpreter_threads_kept"] <= MAX_THREADS_KEPT + 5
+
+
 def test_state_data_copies_are_deep_and_leave_other_objects_to_deepcopy():
     import datetime
 
