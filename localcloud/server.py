@@ -127,6 +127,10 @@ class _Handler(FastRequestHead, WSGIRequestHandler):
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def log_error(self, format: str, *args: object) -> None:  # noqa: A002 — http.server's signature
+        if not format.startswith("Request timed out"):  # an idle kept-alive connection let go: not an error
+            super().log_error(format, *args)
+
     def handle_expect_100(self) -> bool:
         """Answer ``Expect: 100-continue`` at once (boto3 sends it on every upload).
 
