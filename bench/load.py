@@ -129,7 +129,7 @@ def main() -> None:
     if args.api_url:
         api_url, endpoint = args.api_url.rstrip("/"), args.endpoint.rstrip("/")
         functions = [f["FunctionName"] for f in _lambda(endpoint).list_functions()["Functions"]]
-        cold_deploy = float("nan")
+        cold_deploy = None  # that deployment's first request was someone else's
     else:
         import socket
 
@@ -147,10 +147,10 @@ def main() -> None:
         warm_latency(api_url, 10)
         open_loop = run_locust(api_url, "open", int(args.rate * PACING_S), args.duration, PACING_S)
         open_loop["lost"] = lost(api_url, open_loop.pop("answers"))
-        emulator = _emulator_pid(root) if deployment is not None else None
+        emulator = _emulator_pid(root) if deployment is not None else _checkout_emulator_pid(endpoint)
         cpu_before = process_cpu_s(emulator) if emulator else None
         closed = run_locust(api_url, "closed", args.clients, args.duration, 0.0)
-        cpu_ms = (process_cpu_s(emulator) - cpu_before) * 1000 / max(1, closed["sent"]) if emulator else float("nan")
+        cpu_ms = (process_cpu_s(emulator) - cpu_before) * 1000 / max(1, closed["sent"]) if emulator else None
         closed["lost"] = lost(api_url, closed.pop("answers"))
         load_after = os.getloadavg()[0]
     finally:
@@ -162,7 +162,8 @@ def main() -> None:
           f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average {load_before:.1f} before, "
           f"{load_after:.1f} after (other work on the machine shows here)")
     print("\n| figure | measured | target |\n|---|---:|---:|")
-    print(f"| cold start: first request after deploy | {cold_deploy:.0f} ms | — |")
+    print(f"| cold start: first request after deploy | "
+          f"{'not measured (an existing deployment)' if cold_deploy is None else f'{cold_deploy:.0f} ms'} | — |")
     print(f"| cold start: first request after the workers are recycled | {cold_recycled:.0f} ms | — |")
     print(f"| warm single client, p50 ({warm['n']} requests) | {warm['p50']:.1f} ms | ≤ 10 ms |")
     print(f"| warm single client, p99 | {warm['p99']:.1f} ms | — |")
@@ -174,9 +175,20 @@ def main() -> None:
     print(f"| closed: {args.clients} clients for {args.duration:g} s | {closed['sent']} | {closed['rate']:.1f} | "
           f"{closed['errors']} | {closed['lost']} | {closed['p50']:.0f} | {closed['p95']:.0f} | {closed['p99']:.0f} | "
           f"≥ 100 req/s, 0 errors, 0 lost |")
-    print(f"\nemulator process CPU per request in the closed loop: {cpu_ms:.1f} ms (one Python process serves "
-          "the API, the workflow and DynamoDB: 1000 / this bounds its requests per second on one core)")
+    if cpu_ms is None:
+        print("\nemulator process CPU per request: not measured (that local cloud was not started from this checkout)")
+    else:
+        print(f"\nemulator process CPU per request in the closed loop: {cpu_ms:.1f} ms (one Python process serves "
+              "the API, the workflow and DynamoDB: 1000 / this bounds its requests per second on one core)")
     print(f"\nlocust reports: {OUT / 'load-open.html'}, {OUT / 'load-closed.html'}")
+
+
+def _checkout_emulator_pid(endpoint: str) -> int | None:
+    """The pid of this checkout's local cloud when it is the one at ``endpoint``."""
+    import localcloud
+
+    state = localcloud.status()
+    return state["pid"] if state["running"] and state["endpoint"].rstrip("/") == endpoint else None
 
 
 def _emulator_pid(root: Path) -> int | None:
