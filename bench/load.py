@@ -6,7 +6,8 @@
 
 Figures: cold start (first request after deploy; after the api/validate/recommend workers are
 recycled), warm single-client latency, an open loop (RATE req/s offered for DURATION s: RATE × 2
-users, each starting a request every 2 s) and a closed loop (CLIENTS users sending back to back).
+users, each starting a request every 2 s from a random point of its period) and a closed loop
+(CLIENTS users sending back to back).
 Every answered recommendation is read back by id and compared with what POST answered: errors
 and lost results are counted. locust's HTML reports go to build/bench/load-{open,closed}.html.
 Measured client-side on this machine, with the load generator on the same cores: quote the load

@@ -11,6 +11,9 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
+
+import gevent
 
 from locust import FastHttpUser, constant, constant_pacing, events, task
 
@@ -29,6 +32,12 @@ class Visitor(FastHttpUser):
     wait_time = constant_pacing(PACING) if PACING > 0 else constant(0)
     connection_timeout = 10.0
     network_timeout = 60.0
+
+    def on_start(self) -> None:
+        """A paced user starts at a random point of its period: users started together (locust
+        spawns them in batches) would otherwise stay in step and arrive as one burst per period."""
+        if PACING > 0:
+            gevent.sleep(random.uniform(0, PACING))
 
     @task
     def recommend(self) -> None:
