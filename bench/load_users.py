@@ -2,9 +2,10 @@
 
 Each user POSTs /recommendations (the three modes in turn) and appends every answered document
 to LOAD_RESULTS (one JSON line each), so bench/load.py can read every result back by id and
-compare it. LOAD_PACING > 0 paces each user (one request every LOAD_PACING s: an open loop
-while answers take less than that); 0 sends the next request as soon as the last one answered
-(a closed loop).
+compare it. LOAD_PACING > 0 paces each user: it starts at a random point of its period, then starts a
+request every LOAD_PACING s on that schedule (an open loop while answers take less than that;
+a late answer makes the next request start at once); 0 sends the next request as soon as the
+last one answered (a closed loop).
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ import itertools
 import json
 import os
 import random
+import time
 
 import gevent
 
-from locust import FastHttpUser, constant, constant_pacing, events, task
+from locust import FastHttpUser, events, task
 
 FIVE = ["current_account", "payroll_account", "credit_card", "mortgage", "short_term_deposit"]
 BODIES = [{"mode": "products", "items": FIVE, "k": 10},
@@ -29,15 +31,25 @@ _answers: list[str] = []
 class Visitor(FastHttpUser):
     """A client of the API asking for recommendations."""
 
-    wait_time = constant_pacing(PACING) if PACING > 0 else constant(0)
     connection_timeout = 10.0
     network_timeout = 60.0
+    _next_start = 0.0
 
     def on_start(self) -> None:
-        """A paced user starts at a random point of its period: users started together (locust
-        spawns them in batches) would otherwise stay in step and arrive as one burst per period."""
+        """A paced user starts at a random point of its period: users spawned together would
+        otherwise arrive as one burst per period. (locust's ``constant_pacing`` cannot keep that
+        phase: it counts the first period from the user's creation, so a random first sleep is
+        taken back by a shorter first wait and every user is in step again.)"""
         if PACING > 0:
             gevent.sleep(random.uniform(0, PACING))
+        self._next_start = time.monotonic()
+
+    def wait_time(self) -> float:
+        """Until this user's next scheduled start (``PACING`` after the last one), or none."""
+        if PACING <= 0:
+            return 0.0
+        self._next_start = max(self._next_start + PACING, time.monotonic())
+        return max(0.0, self._next_start - time.monotonic())
 
     @task
     def recommend(self) -> None:
