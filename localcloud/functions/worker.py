@@ -90,6 +90,11 @@ class Worker:
         self._log = log
         self._queue: Queue[Invocation | None] = Queue()
         self._waiting: Invocation | None = None
+        # An init that fails, or a process that exits, before its first call is handed over is kept
+        # here for that call; the lock orders the handover against both.
+        self._handoff = threading.Lock()
+        self._init_error: tuple[bytes, str] | None = None
+        self._exit_code: int | None = None
         self._server = _RuntimeApiServer(self)
         threading.Thread(target=self._server.serve_forever, daemon=True, name="lambda-runtime-api").start()
         env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{self._server.server_address[1]}",
@@ -107,9 +112,16 @@ class Worker:
 
     def invoke(self, inv: Invocation) -> Invocation:
         """Hand ``inv`` to the worker and wait for its outcome (or the timeout)."""
-        self._waiting = inv
         self._drained.clear()
-        self._queue.put(inv)
+        with self._handoff:
+            self._waiting = inv
+            init_error, exit_code = self._init_error, self._exit_code
+        if init_error is not None:
+            inv.finish("init_error", *init_error)
+        elif exit_code is not None:
+            inv.finish("exit", _exit_doc(inv.request_id, exit_code), "Runtime.ExitError")
+        else:
+            self._queue.put(inv)
         with inv.cond:
             inv.cond.wait_for(lambda: inv.picked or inv.done, INIT_ALLOWANCE_S)
             if not inv.done and not inv.picked:
@@ -183,10 +195,14 @@ class Worker:
         return True
 
     def init_failed(self, body: bytes, error_type: str) -> None:
-        inv = self._waiting
+        error_type = error_type or _type_of(body)
+        with self._handoff:
+            inv = self._waiting
+            if inv is None:  # the call this worker was started for is not handed over yet
+                self._init_error = (body, error_type)
         if inv is not None:
-            inv.finish("init_error", body, error_type or _type_of(body))
-        else:  # a worker started ahead of demand failed: let the pool drop it
+            inv.finish("init_error", body, error_type)
+        else:  # that call sees the error; a worker started ahead of demand is dropped by the pool
             self.dead = True
             self.on_ready()
 
@@ -205,11 +221,12 @@ class Worker:
             if marker:
                 self._drained.set()
         code = self.process.wait()
-        self.dead = True
-        inv = self._waiting
+        with self._handoff:
+            self.dead = True
+            self._exit_code = code
+            inv = self._waiting
         if inv is not None and not inv.done:
-            message = f"RequestId: {inv.request_id} Error: Runtime exited with error: exit status {code}"
-            inv.finish("exit", _doc("Runtime.ExitError", message), "Runtime.ExitError")
+            inv.finish("exit", _exit_doc(inv.request_id, code), "Runtime.ExitError")
         self._server.shutdown_quietly()
 
 
@@ -289,6 +306,10 @@ class _RuntimeApiHandler(FastRequestHead, BaseHTTPRequestHandler):
 
 def _doc(error_type: str, message: str) -> bytes:
     return json.dumps({"errorMessage": message, "errorType": error_type}).encode()
+
+
+def _exit_doc(request_id: str, code: int) -> bytes:
+    return _doc("Runtime.ExitError", f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}")
 
 
 def _type_of(body: bytes) -> str:
