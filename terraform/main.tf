@@ -8,6 +8,9 @@ locals {
   tracing     = !local.is_local # X-Ray exists on AWS only
   access_logs = !local.is_local # sets the account's API Gateway logging role
   require_tls = !local.is_local # the local cloud speaks plain HTTP
+  # Old model versions expire on AWS (storage cost). Locally nothing expires them, and the provider
+  # re-reads a new lifecycle rule for ~55 s before it counts as created: every local deploy paid that.
+  expire_model_versions = !local.is_local
 
   # The time budget of POST /recommendations, innermost last. API Gateway gives up on
   # an integration after 29 s; the api function must answer before that, and it waits
@@ -55,6 +58,8 @@ module "storage" {
   name        = local.name
   model_dir   = var.model_dir
   require_tls = local.require_tls
+
+  expire_model_versions = local.expire_model_versions
 }
 
 module "step" {

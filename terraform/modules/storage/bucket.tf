@@ -1,4 +1,4 @@
-# The models bucket: private, versioned, encrypted, TLS only; old versions expire.
+# The models bucket: private, versioned, encrypted, TLS only; old versions expire (expire_model_versions).
 
 resource "aws_s3_bucket" "models" {
   #checkov:skip=CKV_AWS_18:Only this stack's functions read the bucket (CloudTrail records its API calls); server access logs would need a second bucket for build artifacts.
@@ -20,6 +20,7 @@ resource "aws_s3_bucket_versioning" "models" {
 
 resource "aws_s3_bucket_lifecycle_configuration" "models" {
   #checkov:skip=CKV_AWS_300:Model files are single PUTs from Terraform (no multipart uploads to abort); moto 5.2.1 also never settles such a rule.
+  count  = var.expire_model_versions ? 1 : 0
   bucket = aws_s3_bucket.models.id
 
   rule {
@@ -33,6 +34,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "models" {
   }
 
   depends_on = [aws_s3_bucket_versioning.models]
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.models
+  to   = aws_s3_bucket_lifecycle_configuration.models[0]
 }
 
 resource "aws_s3_bucket_public_access_block" "models" {

@@ -14,6 +14,12 @@ variable "model_root" {
   default     = "models/"
 }
 
+variable "expire_model_versions" {
+  description = "Give the models bucket a lifecycle rule that expires old object versions after model_version_retention_days."
+  type        = bool
+  default     = true
+}
+
 variable "model_version_retention_days" {
   description = "Days an overwritten or deleted model object version is kept before S3 expires it."
   type        = number
