@@ -57,6 +57,7 @@ module "storage" {
   source      = "./modules/storage"
   name        = local.name
   model_dir   = var.model_dir
+  package     = local.package
   require_tls = local.require_tls
 
   expire_model_versions = local.expire_model_versions
@@ -68,7 +69,7 @@ module "step" {
   name                 = local.name
   role                 = each.key
   handler              = each.value
-  package              = local.package
+  package              = module.storage.package
   runtime              = var.lambda_runtime
   timeout              = local.timeouts.step
   reserved_concurrency = var.reserved_concurrency
@@ -96,7 +97,7 @@ module "api_function" {
   name                 = local.name
   role                 = "api"
   handler              = "lambdas.handlers.api.handler"
-  package              = local.package
+  package              = module.storage.package
   runtime              = var.lambda_runtime
   timeout              = local.timeouts.api_function
   reserved_concurrency = var.reserved_concurrency

@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.stack, pytest.mark.slow]
 
 @pytest.fixture(autouse=True)
 def _disarmed(deployed_stack):
+    deployed_stack.outputs  # deploys again if a test before this one destroyed the stack
     disarm(deployed_stack)
     yield
     disarm(deployed_stack)

@@ -105,7 +105,8 @@ def test_models_bucket_is_versioned_and_old_versions_expire(aws_plan):
 
 
 def test_the_model_is_uploaded_under_a_content_addressed_prefix_kept_until_replaced(aws_plan):
-    objects = by_type(aws_plan, "aws_s3_object")
+    objects = [o for o in by_type(aws_plan, "aws_s3_object")
+               if o["address"].startswith("module.storage.aws_s3_object.model[")]
     assert sorted(o["values"]["key"].rsplit("/", 1)[1] for o in objects) == ["manifest.json", "model.npz"]
     [prefix] = {o["values"]["key"].rsplit("/", 1)[0] + "/" for o in objects}
     assert prefix.startswith("models/") and len(prefix) == len("models/") + 17
@@ -113,6 +114,18 @@ def test_the_model_is_uploaded_under_a_content_addressed_prefix_kept_until_repla
     [model] = [r for r in aws_plan["configuration"]["root_module"]["module_calls"]["storage"]["module"]["resources"]
                if r["address"] == "aws_s3_object.model"]
     assert model["expressions"]["key"]["references"][0] == "local.model_prefix"
+
+
+def test_the_package_is_uploaded_once_under_a_content_addressed_key_and_every_function_runs_it(aws_plan):
+    [package] = [o for o in by_type(aws_plan, "aws_s3_object") if o["address"] == "module.storage.aws_s3_object.package"]
+    key = package["values"]["key"]
+    assert key.startswith("packages/") and key.endswith(".zip") and len(key) == len("packages/") + 16 + len(".zip")
+    functions = by_type(aws_plan, "aws_lambda_function")
+    assert len(functions) == 3 and {f["values"]["s3_key"] for f in functions} == {key}
+    assert not any(f["values"].get("filename") for f in functions)  # no function uploads the zip itself
+    calls = aws_plan["configuration"]["root_module"]["module_calls"]
+    assert all("module.storage.package" in calls[name]["expressions"]["package"]["references"]
+               for name in ("step", "api_function"))
 
 
 def test_each_function_has_its_own_role_trusted_only_from_this_account(aws_plan):

@@ -67,7 +67,8 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_272:The package is built reproducibly by `invoke build` and uploaded by Terraform from the same machine; there is no signing profile to verify against.
   function_name                  = local.function_name
   role                           = aws_iam_role.this.arn
-  filename                       = var.package.path
+  s3_bucket                      = var.package.bucket
+  s3_key                         = var.package.key
   source_code_hash               = var.package.hash
   runtime                        = var.runtime
   architectures                  = ["x86_64"]

@@ -14,8 +14,8 @@ variable "role" {
 }
 
 variable "package" {
-  description = "The deployment package shared by every function: path and base64 SHA-256."
-  type        = object({ path = string, hash = string })
+  description = "The deployment package shared by every function, uploaded to S3: bucket, key and base64 SHA-256."
+  type        = object({ bucket = string, key = string, hash = string })
 }
 
 variable "runtime" {

@@ -21,3 +21,8 @@ output "model" {
     keys   = [for object in aws_s3_object.model : object.key]
   }
 }
+
+output "package" {
+  description = "The uploaded deployment package every function runs: bucket, key and base64 SHA-256."
+  value       = { bucket = aws_s3_object.package.bucket, key = aws_s3_object.package.key, hash = var.package.hash }
+}

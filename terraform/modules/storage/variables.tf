@@ -8,6 +8,11 @@ variable "model_dir" {
   type        = string
 }
 
+variable "package" {
+  description = "The functions' deployment package: path of the zip and its base64 SHA-256."
+  type        = object({ path = string, hash = string })
+}
+
 variable "model_root" {
   description = "Key prefix under which each model gets its own content-addressed folder."
   type        = string
