@@ -2,7 +2,7 @@
 
 The local cloud runs on a free port with its state in a temporary folder, and the
 Terraform state lives beside it, so a developer's own `invoke deploy` is never
-touched. Deployed once per session (~30 s), destroyed at the end. `both_stack` is a second
+touched. Deployed once per session (~25 s), destroyed at the end. `both_stack` is a second
 one answering with both backends (engine and the local cloud's Amazon Personalize). Attributes:
 ``website_url``, ``api_url``, ``endpoint``, ``outputs`` (every Terraform output),
 ``client(service)`` (boto3 for the stack's local cloud).
