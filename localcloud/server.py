@@ -14,6 +14,7 @@ import uuid
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from localcloud import settings
+from localcloud.collector import IdleCollector
 from localcloud.http11 import FastRequestHead
 
 
@@ -175,10 +176,14 @@ def serve(port: int | None = None, ready: threading.Event | None = None) -> None
         probe.bind((settings.HOST, port))
     boot_id = uuid.uuid4().hex
     app = build_app(port, boot_id)
-    server = make_server(settings.HOST, port, app, threaded=True, request_handler=_Handler)
+    collector = IdleCollector()
+    server = make_server(settings.HOST, port, collector.wrap(app), threaded=True, request_handler=_Handler)
     server.daemon_threads = True
+    stopping = threading.Event()
+    threading.Thread(target=collector.run, args=(stopping,), daemon=True, name="idle-collector").start()
 
     def _stop(signum: int, _frame: object) -> None:
+        stopping.set()
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, _stop)
@@ -189,6 +194,7 @@ def serve(port: int | None = None, ready: threading.Event | None = None) -> None
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
+        stopping.set()
         app.close()
         server.server_close()
         print(f"localcloud: stopped at {time.strftime('%H:%M:%S')}", flush=True)
