@@ -287,3 +287,33 @@ def solve_meta_held(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.n
     """Metadata weights for the held items of a revealing user (large-catalogue both mode)."""
     sol = _ridge(with_field_dropout(g, dropout), ["m"], {"m": meta_penalty(g, lam_meta)}, target="held")
     return sol["m"], sol["bias"]
+
+
+def reduce_rank(g: GramStats, w: np.ndarray, bias: np.ndarray, ranks) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Metadata-only weights whose predictions vary across users in at most ``rank`` item directions,
+    for each rank in ``ranks`` (0: ``w`` and ``bias`` unchanged).
+
+    Reduced-rank ridge regression: the fitted scores' spread over the training users, from the
+    statistics (covariance ``W^T C W``, C the metadata features' weighted covariance), has top
+    directions V (rank x n items); ``W V^T V`` keeps the prediction's component along them and the
+    rest of it becomes the users' mean, so the weights keep their shape (served unchanged). A few
+    hundred users cannot pin down a separate demographic effect for every item: tastes that move
+    together (older users' classics) are estimated together.
+    """
+    one = g.one or 1.0
+    mean = g.m1 / one
+    cov = g.mm / one - np.outer(mean, mean)
+    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
+    z = (vecs * np.sqrt(np.maximum(vals, 0.0))).T @ w       # z^T z = W^T C W
+    vals, vecs = np.linalg.eigh(z @ z.T)                     # small (features x features)
+    order = np.argsort(vals)[::-1]
+    spread = np.sqrt(np.maximum(vals[order], 0.0))
+    mu = mean @ w + bias                                      # the mean prediction
+    out = []
+    for rank in ranks:
+        if rank <= 0 or rank >= min(w.shape) or spread[rank - 1] <= 0:
+            out.append((w, bias))
+            continue
+        v = (vecs[:, order[:rank]].T @ z) / spread[:rank, None]   # top right singular vectors of z
+        out.append(((w @ v.T) @ v, mu - ((mu - bias) @ v.T) @ v))
+    return out

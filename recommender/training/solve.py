@@ -54,7 +54,8 @@ def solve_dense(stats: Statistics, space: FeatureSpace, hp, tick):
     if n_meta and "meta" in c:
         g = gram(c["meta"])
         g = g if c["meta"].get("crosses") else linear.restrict_meta(g, n_base)
-        w, arrays["bias_meta"] = linear.solve_meta(g, c["meta"]["lam"], c["meta"].get("dropout", hp.field_dropout))
+        w, b = linear.solve_meta(g, c["meta"]["lam"], c["meta"].get("dropout", hp.field_dropout))
+        (w, arrays["bias_meta"]), = linear.reduce_rank(g, w, b, [c["meta"].get("rank", 0)])
         arrays["w_meta"] = linear.pad_rows(w, n_meta)
         g = gram(c["both"])
         sx = float(np.mean(np.diag(g.xx))) or 1.0

@@ -55,8 +55,8 @@ class Tuner:
 
     The metadata mode is scored on validation users giving all their fields and again with about
     half of them left out, as site visitors may. Per weighting (power, reveal): the items-mode
-    ridge strengths; the metadata-mode strengths and field-dropout rates with and without crossed
-    fields; the items+metadata strengths for the two best item strengths, with crosses as the
+    ridge strengths; the metadata-mode strengths, field-dropout rates and ranks (reduced-rank
+    regression, ``linear.reduce_rank``) with and without crossed fields; the items+metadata strengths for the two best item strengths, with crosses as the
     metadata mode of that weighting preferred.
     """
 
@@ -132,10 +132,14 @@ class Tuner:
                 gms = [g if crosses else linear.restrict_meta(g, self.n_base) for g in grams]
                 for dropout in hp.meta_dropouts:
                     for lam in hp.meta_lambdas:
-                        fns = [self._meta_fn(*linear.solve_meta(gm, lam, dropout)) for gm in gms]
-                        ndcg = self.ndcg("meta", fns)
-                        meta_ndcg[(crosses, dropout, lam)] = ndcg
-                        self._keep(best, "meta", ndcg, fns, **params, crosses=crosses, lam=lam, dropout=dropout)
+                        fits = [linear.reduce_rank(gm, *linear.solve_meta(gm, lam, dropout), hp.meta_ranks)
+                                for gm in gms]
+                        for r, rank in enumerate(hp.meta_ranks):
+                            fns = [self._meta_fn(*fit[r]) for fit in fits]
+                            ndcg = self.ndcg("meta", fns)
+                            meta_ndcg[(crosses, dropout, lam, rank)] = ndcg
+                            self._keep(best, "meta", ndcg, fns, **params, crosses=crosses, lam=lam, dropout=dropout,
+                                       rank=rank)
             crosses = max(meta_ndcg, key=meta_ndcg.get)[0]
             for lam in sorted(items_ndcg, key=items_ndcg.get)[-2:]:
                 for lam_m in hp.both_meta_lambdas:

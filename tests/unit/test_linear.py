@@ -1,6 +1,8 @@
 """The validation grid's factored solves score rows exactly as the full weight matrices would."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -65,3 +67,31 @@ def test_single_precision_falls_back_to_double_when_it_cannot_factor():
     assert solver.p.dtype == np.float64
     w, _ = solver.items()
     np.testing.assert_allclose(w, ItemSolver(g, 1e-9).items()[0])
+
+
+def test_reduced_rank_metadata_weights_project_the_training_predictions(gram):
+    """reduce_rank from the statistics alone equals projecting the training users' centred predictions
+    onto their top principal directions: users' predictions then differ in at most ``rank`` directions,
+    their mean is kept, and rank 0 leaves the solve as it was."""
+    from recommender.training.linear import reduce_rank, solve_meta
+
+    g, _ = gram
+    rng = np.random.default_rng(2)
+    m = (rng.random((400, 12)) < 0.3).astype(float)                 # users' metadata indicators
+    stats = replace(g, mm=m.T @ m, m1=m.sum(axis=0), one=float(len(m)))
+    w, b = rng.normal(size=(12, 24)), rng.normal(size=24)
+    fitted = m @ w + b
+    mean = fitted.mean(axis=0)
+    directions = np.linalg.svd(fitted - mean, full_matrices=False)[2]
+    for rank, (w_r, b_r) in zip((0, 2, 5), reduce_rank(stats, w, b, (0, 2, 5))):
+        if rank == 0:
+            assert w_r is w and b_r is b
+            continue
+        got = m @ w_r + b_r
+        want = mean + (fitted - mean) @ directions[:rank].T @ directions[:rank]
+        np.testing.assert_allclose(got, want, atol=1e-9)
+        assert np.linalg.matrix_rank(got - got.mean(axis=0), tol=1e-8) == rank
+    w_full, b_full = solve_meta(g, 0.1, 0.25)                        # a real solve keeps its shape
+    (w_r, b_r), = reduce_rank(g, w_full, b_full, (3,))
+    assert w_r.shape == w_full.shape and b_r.shape == b_full.shape
+    assert np.linalg.matrix_rank(w_r, tol=1e-8) <= 3
