@@ -78,6 +78,12 @@ def table(title: str, merged: dict) -> tuple[str, dict]:
             lines.append(f"| {p} | {name} / Oracle | {ratio:.3f} | | | | | | |")
         entry["params"] = {n: algos[n]["params"] for n in peers}
         summary[p] = entry
+    if all("Ours" in merged.get(p, {}) for p in ("P2", "P4")):
+        # The same users under the same reveals in both protocols: does giving their fields help?
+        d, lo, hi = ev.paired_bootstrap_ci(merged["P4"]["Ours"]["per_user"]["ndcg"], merged["P2"]["Ours"]["per_user"]["ndcg"])
+        summary["P4"]["ours_P4_minus_P2"] = {"mean": d, "ci95": [lo, hi]}
+        lines.append(f"| P4 | Ours P4 − Ours P2 (fields added to the same reveals) | {d:+.4f} | 95% CI [{lo:+.4f}, {hi:+.4f}] "
+                     "| | | | | |")
     return "\n".join(lines + parameters(merged)), summary
 
 

@@ -5,7 +5,7 @@ from invoke import Exit, task
 
 from devtasks.paths import ROOT
 
-SUITES = ("quality", "engine", "localcloud", "stack", "load", "personalize", "scale")
+SUITES = ("quality", "ceiling", "engine", "localcloud", "stack", "load", "personalize", "scale")
 
 
 @task(help={"suite": f"which benchmark: {', '.join(SUITES)}", "args": "extra arguments passed to the suite"})
