@@ -205,7 +205,8 @@ def _steps(data: TrainingData, hp: Hyperparameters) -> int:
     if data.n_items > hp.dense_max_items:
         return partitions + len(hp.knn_scales) + 1
     per_power = (len(hp.items_lambdas) + 2 * len(hp.both_meta_lambdas)
-                 + 2 * len(hp.meta_lambdas) * len(hp.meta_dropouts) * len(hp.meta_ranks))
+                 + 2 * len(hp.meta_lambdas) * len(hp.meta_dropouts)
+                 + len(hp.meta_lambdas) * len([r for r in hp.meta_ranks if r > 0]))
     return partitions + len(hp.powers) * per_power + len(hp.latent_classes) + 1
 
 

@@ -289,9 +289,19 @@ def solve_meta_held(g: GramStats, lam_meta: float, dropout: float) -> tuple[np.n
     return sol["m"], sol["bias"]
 
 
-def reduce_rank(g: GramStats, w: np.ndarray, bias: np.ndarray, ranks) -> list[tuple[np.ndarray, np.ndarray]]:
+def feature_root(g: GramStats) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, R) of the metadata features over the weighted users, with R R^T their covariance."""
+    one = g.one or 1.0
+    mean = g.m1 / one
+    cov = g.mm / one - np.outer(mean, mean)
+    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
+    return mean, vecs * np.sqrt(np.maximum(vals, 0.0))
+
+
+def reduce_rank(g: GramStats, w: np.ndarray, bias: np.ndarray, ranks, root=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Metadata-only weights whose predictions vary across users in at most ``rank`` item directions,
-    for each rank in ``ranks`` (0: ``w`` and ``bias`` unchanged).
+    for each rank in ``ranks`` (0: ``w`` and ``bias`` unchanged). ``root``: ``feature_root(g)``, when
+    several solves share the statistics.
 
     Reduced-rank ridge regression: the fitted scores' spread over the training users, from the
     statistics (covariance ``W^T C W``, C the metadata features' weighted covariance), has top
@@ -300,20 +310,39 @@ def reduce_rank(g: GramStats, w: np.ndarray, bias: np.ndarray, ranks) -> list[tu
     hundred users cannot pin down a separate demographic effect for every item: tastes that move
     together (older users' classics) are estimated together.
     """
-    one = g.one or 1.0
-    mean = g.m1 / one
-    cov = g.mm / one - np.outer(mean, mean)
-    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
-    z = (vecs * np.sqrt(np.maximum(vals, 0.0))).T @ w       # z^T z = W^T C W
-    vals, vecs = np.linalg.eigh(z @ z.T)                     # small (features x features)
-    order = np.argsort(vals)[::-1]
-    spread = np.sqrt(np.maximum(vals[order], 0.0))
+    mean, r = root if root is not None else feature_root(g)
+    z = r.T @ w                                               # z^T z = W^T C W
+    top = min(max(ranks, default=0), min(w.shape) - 1)
+    v_all = _top_right_vectors(z, top) if top > 0 else np.zeros((0, w.shape[1]))
     mu = mean @ w + bias                                      # the mean prediction
     out = []
     for rank in ranks:
-        if rank <= 0 or rank >= min(w.shape) or spread[rank - 1] <= 0:
+        v = v_all[:rank]
+        if rank <= 0 or rank >= min(w.shape) or len(v) < rank:
             out.append((w, bias))
             continue
-        v = (vecs[:, order[:rank]].T @ z) / spread[:rank, None]   # top right singular vectors of z
         out.append(((w @ v.T) @ v, mu - ((mu - bias) @ v.T) @ v))
     return out
+
+
+def _top_right_vectors(z: np.ndarray, k: int) -> np.ndarray:
+    """The top ``k`` right singular vectors of z (k x columns) with a nonzero singular value. Exact
+    for a small z; for a large one (thousands of features) a seeded randomised range finder with
+    power iterations (Halko et al. 2011), deterministic for the same z."""
+    rows, cols = z.shape
+    if min(rows, cols) <= 8 * k + 64:
+        small = z @ z.T if rows <= cols else z.T @ z
+        vals, vecs = np.linalg.eigh(small)
+        order = np.argsort(vals)[::-1][:k]
+        vals, vecs = vals[order], vecs[:, order]
+        vecs = vecs[:, vals > vals[0] * 1e-12] if len(vals) and vals[0] > 0 else vecs[:, :0]
+        if rows > cols:
+            return vecs.T
+        v = vecs.T @ z
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+    omega = np.random.default_rng(0).standard_normal((cols, k + 16))
+    q = np.linalg.qr(z @ omega)[0]
+    for _ in range(3):
+        q = np.linalg.qr(z @ np.linalg.qr(z.T @ q)[0])[0]
+    _, s, vt = np.linalg.svd(q.T @ z, full_matrices=False)
+    return vt[:k][s[:k] > s[0] * 1e-6] if len(s) and s[0] > 0 else vt[:0]

@@ -95,3 +95,19 @@ def test_reduced_rank_metadata_weights_project_the_training_predictions(gram):
     (w_r, b_r), = reduce_rank(g, w_full, b_full, (3,))
     assert w_r.shape == w_full.shape and b_r.shape == b_full.shape
     assert np.linalg.matrix_rank(w_r, tol=1e-8) <= 3
+
+
+@pytest.mark.parametrize("shape", [(40, 60), (60, 40), (300, 500)])   # exact both ways, then randomised
+def test_top_directions_of_many_features_match_the_exact_svd(shape):
+    from recommender.training.linear import _top_right_vectors
+
+    rng = np.random.default_rng(5)
+    u = np.linalg.qr(rng.normal(size=(shape[0], shape[0])))[0][:, :min(shape)]
+    v = np.linalg.qr(rng.normal(size=(shape[1], shape[1])))[0][:, :min(shape)]
+    spectrum = np.concatenate([[100.0, 60.0, 30.0, 10.0], np.linspace(0.5, 0.01, min(shape) - 4)])
+    z = (u * spectrum) @ v.T
+    got = _top_right_vectors(z, 4)
+    want = v[:, :4].T
+    assert got.shape == (4, shape[1])
+    np.testing.assert_allclose(got.T @ got, want.T @ want, atol=1e-6)            # the same subspace
+    np.testing.assert_allclose(_top_right_vectors(z, 4), got)                    # deterministic
