@@ -49,7 +49,7 @@ class Hyperparameters:
     powers: tuple = (-1.0, -0.5, 0.0)
     items_lambdas: tuple = (0.03, 0.1, 0.3, 1.0)
     meta_lambdas: tuple = (0.01, 0.03, 0.1, 0.3, 1.0)
-    meta_ranks: tuple = (0, 3, 6, 12, 24)   # the metadata mode's reduced rank (0: full), chosen on validation
+    meta_ranks: tuple = (0, 3, 6, 12)   # the metadata mode's reduced rank (0: full), chosen on validation
     both_meta_lambdas: tuple = (0.01, 0.1, 1.0, 10.0)
     knn_scales: tuple = (0.3, 1.0, 3.0)
     neighbours: int = 50
@@ -206,7 +206,7 @@ def _steps(data: TrainingData, hp: Hyperparameters) -> int:
         return partitions + len(hp.knn_scales) + 1
     per_power = (len(hp.items_lambdas) + 2 * len(hp.both_meta_lambdas)
                  + 2 * len(hp.meta_lambdas) * len(hp.meta_dropouts)
-                 + len(hp.meta_lambdas) * len([r for r in hp.meta_ranks if r > 0]))
+                 + 2 * len(hp.meta_lambdas) * len([r for r in hp.meta_ranks if r > 0]))
     return partitions + len(hp.powers) * per_power + len(hp.latent_classes) + 1
 
 

@@ -56,8 +56,8 @@ class Tuner:
     The metadata mode is scored on validation users giving all their fields and again with about
     half of them left out, as site visitors may. Per weighting (power, reveal): the items-mode
     ridge strengths; the metadata-mode strengths and field-dropout rates with and without crossed
-    fields, then the ranks (reduced-rank regression, ``linear.reduce_rank``) with every strength for
-    the best crosses and dropout; the items+metadata strengths for the two best item strengths, with crosses as the
+    fields, then the ranks (reduced-rank regression, ``linear.reduce_rank``) with every strength,
+    with and without crosses, at each one's best full-rank dropout; the items+metadata strengths for the two best item strengths, with crosses as the
     metadata mode of that weighting preferred.
     """
 
@@ -137,18 +137,20 @@ class Tuner:
                         ndcg = self.ndcg("meta", fns)
                         meta_ndcg[(crosses, dropout, lam)] = ndcg
                         self._keep(best, "meta", ndcg, fns, **params, crosses=crosses, lam=lam, dropout=dropout, rank=0)
-            crosses, dropout, _ = max(meta_ndcg, key=meta_ndcg.get)
             ranks = [r for r in hp.meta_ranks if r > 0]
-            if ranks:                        # reduced rank, with the best crosses and dropout of full rank
-                gms = gms_of[crosses]
+            for crosses_r in cross_options if ranks else ():
+                # reduced rank, with every strength, for each crosses option's best full-rank dropout
+                dropout = max((k for k in meta_ndcg if k[0] == crosses_r), key=meta_ndcg.get)[1]
+                gms = gms_of[crosses_r]
                 roots = [linear.feature_root(gm) for gm in gms]
                 for lam in hp.meta_lambdas:
                     fits = [linear.reduce_rank(gm, *linear.solve_meta(gm, lam, dropout), ranks, root)
                             for gm, root in zip(gms, roots)]
                     for r, rank in enumerate(ranks):
                         fns = [self._meta_fn(*fit[r]) for fit in fits]
-                        self._keep(best, "meta", self.ndcg("meta", fns), fns, **params, crosses=crosses, lam=lam,
+                        self._keep(best, "meta", self.ndcg("meta", fns), fns, **params, crosses=crosses_r, lam=lam,
                                    dropout=dropout, rank=rank)
+            crosses = max(meta_ndcg, key=meta_ndcg.get)[0]
             for lam in sorted(items_ndcg, key=items_ndcg.get)[-2:]:
                 for lam_m in hp.both_meta_lambdas:
                     fns = [self._both_fn(solver.both_fit(lam_m, hp.field_dropout, None if crosses else self.n_base,
